@@ -1,0 +1,1 @@
+"""Stored assessments (notes): built in the notes issue."""

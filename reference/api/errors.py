@@ -1,0 +1,33 @@
+"""One error shape for the API: {"detail": "...", ...fields}, never a 500 for client input."""
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail: Any) -> str:
+    if isinstance(detail, dict):
+        return "; ".join(f"{k}: {_flatten(v)}" for k, v in detail.items())
+    if isinstance(detail, list):
+        return " ".join(_flatten(v) for v in detail)
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Wrap DRF's handler so every error body has a top-level human-readable `detail`."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(data, dict) and "detail" not in data:
+        response.data = {"detail": _flatten(data), **data}
+    elif isinstance(data, list):
+        response.data = {"detail": _flatten(data), "errors": data}
+    if response.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE:
+        response.data["detail"] = str(response.data["detail"]) + " Send application/json."
+    return response

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from reference.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("conditions", views.ConditionViewSet, basename="condition")
+router.register("findings", views.FindingViewSet, basename="finding")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("beliefs", views.BeliefViewSet, basename="belief")
+router.register("workup-items", views.WorkupItemViewSet, basename="workup-item")
+
+urlpatterns = [
+    path("", include(router.urls)),
+]

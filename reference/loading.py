@@ -1,0 +1,417 @@
+"""Load the reference content from `fixtures/reference/` into the database, idempotently.
+
+The JSON format is documented in `fixtures/reference/README.md`. Loading validates every
+file first and refuses the whole load, naming each problem, if anything is wrong; then
+it creates, updates and deletes rows in one transaction so the database matches the files.
+"""
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from reference.models import (
+    Belief,
+    Condition,
+    ContentVersion,
+    EvidenceLink,
+    Finding,
+    Grade,
+    Priority,
+    RedFlagRule,
+    Source,
+    Urgency,
+    WorkupItem,
+    WorkupRecommendation,
+)
+
+AGE_BANDS = ("infant", "child", "adult", "older")
+
+
+class ReferenceContentError(Exception):
+    """The content files are inconsistent; `problems` lists every issue found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class ReferenceContent:
+    """The parsed files, before they touch the database."""
+
+    version: dict[str, Any]
+    sources: dict[str, dict[str, Any]]
+    findings: list[dict[str, Any]]
+    workup_items: list[dict[str, Any]]
+    conditions: list[dict[str, Any]]
+    beliefs: list[dict[str, Any]]
+
+
+@dataclass
+class LoadResult:
+    counts: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+
+def _read(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def reference_read(*, directory: Path) -> ReferenceContent:
+    """Parse and validate the content files in `directory`."""
+    problems: list[str] = []
+    sources: dict[str, dict[str, Any]] = {}
+    for path in sorted((directory / "sources").glob("*.json")):
+        for src in _read(path):
+            key = src.get("key", "")
+            if key in sources and sources[key] != src:
+                problems.append(f"source {key!r} defined differently in {path.name}")
+            sources[key] = src
+    content = ReferenceContent(
+        version=_read(directory / "version.json"),
+        sources=sources,
+        findings=_read(directory / "findings.json"),
+        workup_items=_read(directory / "workup_items.json"),
+        conditions=[_read(p) for p in sorted((directory / "conditions").glob("*.json"))],
+        beliefs=_read(directory / "beliefs.json"),
+    )
+    problems += reference_problems(content=content)
+    if problems:
+        raise ReferenceContentError(problems)
+    return content
+
+
+def _ratio_ok(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and (
+        math.isfinite(value) and value > 0
+    )
+
+
+def reference_problems(*, content: ReferenceContent) -> list[str]:
+    """Every invariant the content must satisfy, as a list of human-readable problems."""
+    problems: list[str] = []
+    finding_slugs = {f["slug"] for f in content.findings}
+    item_codes = {w["code"] for w in content.workup_items}
+    grades = set(Grade.values)
+    urgencies = set(Urgency.values)
+    priorities = set(Priority.values)
+
+    def check_sources(where: str, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if not keys:
+            problems.append(f"{where}: no source")
+        problems.extend(f"{where}: unknown source {k!r}" for k in keys if k not in content.sources)
+
+    def check_grade(where: str, grade: Any) -> None:
+        if grade not in grades:
+            problems.append(f"{where}: grade must be one of {sorted(grades)}, not {grade!r}")
+
+    for key, src in content.sources.items():
+        if not (src.get("pmid") or src.get("doi") or src.get("url")):
+            problems.append(f"source {key}: needs a PMID, DOI or URL")
+        for name in ("title", "publisher", "year"):
+            if not src.get(name):
+                problems.append(f"source {key}: missing {name}")
+        if src.get("kind") not in set(Source.Kind.values):
+            problems.append(f"source {key}: unknown kind {src.get('kind')!r}")
+    if len(finding_slugs) != len(content.findings):
+        problems.append("findings: duplicate slug")
+    for f in content.findings:
+        if f.get("category") not in set(Finding.Category.values):
+            problems.append(f"finding {f.get('slug')}: unknown category {f.get('category')!r}")
+    if len(item_codes) != len(content.workup_items):
+        problems.append("workup items: duplicate code")
+    for w in content.workup_items:
+        if w.get("kind") not in set(WorkupItem.Kind.values):
+            problems.append(f"workup item {w.get('code')}: unknown kind {w.get('kind')!r}")
+
+    seen_flags: set[str] = set()
+    seen_conditions: set[str] = set()
+    for c in content.conditions:
+        slug = c.get("slug", "?")
+        if slug in seen_conditions:
+            problems.append(f"condition {slug}: defined twice")
+        seen_conditions.add(slug)
+        if c.get("urgency") not in urgencies:
+            problems.append(f"condition {slug}: bad urgency {c.get('urgency')!r}")
+        check_grade(f"condition {slug}", c.get("grade"))
+        check_sources(f"condition {slug}", c.get("sources", []))
+        if not _ratio_ok(c.get("prior")):
+            problems.append(f"condition {slug}: prior must be positive and finite")
+        ages = c.get("age_ratios", {})
+        if set(ages) != set(AGE_BANDS) or not all(_ratio_ok(v) for v in ages.values()):
+            problems.append(f"condition {slug}: age_ratios needs positive {AGE_BANDS}")
+        for name in ("name", "summary", "management", "patient_text", "prior_basis"):
+            if not c.get(name):
+                problems.append(f"condition {slug}: missing {name}")
+        linked: set[str] = set()
+        for e in c.get("evidence", []):
+            where = f"condition {slug} evidence {e.get('finding')}"
+            if e.get("finding") not in finding_slugs:
+                problems.append(f"{where}: unknown finding")
+            if e.get("finding") in linked:
+                problems.append(f"{where}: listed twice")
+            linked.add(e.get("finding", ""))
+            if not (_ratio_ok(e.get("lr_present")) and _ratio_ok(e.get("lr_absent"))):
+                problems.append(f"{where}: likelihood ratios must be positive and finite")
+            check_grade(where, e.get("grade"))
+            if not isinstance(e.get("estimate"), bool) or not e.get("basis"):
+                problems.append(f"{where}: needs estimate (true/false) and a basis")
+            check_sources(where, e.get("sources", []))
+        for r in c.get("red_flags", []):
+            where = f"red flag {r.get('slug')}"
+            if r.get("slug") in seen_flags:
+                problems.append(f"{where}: defined twice")
+            seen_flags.add(r.get("slug", ""))
+            when = r.get("when", {})
+            named = list(when.get("all", [])) + list(when.get("any", []))
+            if not named:
+                problems.append(f"{where}: names no finding")
+            problems.extend(f"{where}: unknown finding {x!r}" for x in named if x not in finding_slugs)
+            if r.get("urgency") not in urgencies:
+                problems.append(f"{where}: bad urgency {r.get('urgency')!r}")
+            for name in ("message", "action", "basis"):
+                if not r.get(name):
+                    problems.append(f"{where}: missing {name}")
+            check_grade(where, r.get("grade"))
+            check_sources(where, r.get("sources", []))
+        items: set[str] = set()
+        for w in c.get("workup", []):
+            where = f"condition {slug} workup {w.get('item')}"
+            if w.get("item") not in item_codes:
+                problems.append(f"{where}: unknown workup item")
+            if w.get("item") in items:
+                problems.append(f"{where}: listed twice")
+            items.add(w.get("item", ""))
+            if w.get("priority") not in priorities:
+                problems.append(f"{where}: bad priority {w.get('priority')!r}")
+            if not w.get("rationale"):
+                problems.append(f"{where}: missing rationale")
+            check_grade(where, w.get("grade"))
+            check_sources(where, w.get("sources", []))
+    belief_slugs = [b.get("slug") for b in content.beliefs]
+    if len(set(belief_slugs)) != len(belief_slugs):
+        problems.append("beliefs: duplicate slug")
+    for b in content.beliefs:
+        where = f"belief {b.get('slug')}"
+        if b.get("verdict") not in set(Belief.Verdict.values):
+            problems.append(f"{where}: bad verdict {b.get('verdict')!r}")
+        if b.get("kind") not in set(Belief.Kind.values):
+            problems.append(f"{where}: bad kind {b.get('kind')!r}")
+        for name in ("claim", "explanation", "patient_text"):
+            if not b.get(name):
+                problems.append(f"{where}: missing {name}")
+        check_grade(where, b.get("grade"))
+        check_sources(where, b.get("sources", []))
+    return problems
+
+
+class _Sync:
+    """Create-or-update rows by natural key and remember which keys the files hold."""
+
+    def __init__(self, result: LoadResult) -> None:
+        self.result = result
+
+    def upsert(self, model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model.objects.create(**lookup, **values)
+            self.result.created += 1
+            return obj
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        if changed:
+            for k in changed:
+                setattr(obj, k, values[k])
+            obj.save(update_fields=changed)
+            self.result.updated += 1
+        return obj
+
+    def set_m2m(self, manager: Any, objs: list[Any]) -> None:
+        if {o.pk for o in manager.all()} != {o.pk for o in objs}:
+            manager.set(objs)
+            self.result.updated += 1
+
+    def prune(self, queryset: Any) -> None:
+        deleted, _ = queryset.delete()
+        self.result.deleted += deleted
+
+
+def reference_load(*, directory: Path) -> LoadResult:
+    """Validate the files in `directory` and make the database match them."""
+    content = reference_read(directory=directory)
+    result = LoadResult()
+    sync = _Sync(result)
+    with transaction.atomic():
+        v = content.version
+        sync.upsert(
+            ContentVersion,
+            {"label": v["version"]},
+            {"released": date.fromisoformat(v["released"]), "notes": v.get("notes", "")},
+        )
+        src = {
+            key: sync.upsert(
+                Source,
+                {"key": key},
+                {
+                    "title": s["title"],
+                    "publisher": s["publisher"],
+                    "year": int(s["year"]),
+                    "pmid": str(s.get("pmid") or ""),
+                    "doi": s.get("doi") or "",
+                    "url": s.get("url") or "",
+                    "kind": s["kind"],
+                },
+            )
+            for key, s in content.sources.items()
+        }
+        findings = {
+            f["slug"]: sync.upsert(
+                Finding,
+                {"slug": f["slug"]},
+                {
+                    "label": f["label"],
+                    "question": f["question"],
+                    "how_to_elicit": f.get("how_to_elicit", ""),
+                    "category": f["category"],
+                    "order": f["order"],
+                },
+            )
+            for f in content.findings
+        }
+        items = {
+            w["code"]: sync.upsert(
+                WorkupItem,
+                {"code": w["code"]},
+                {
+                    "name": w["name"],
+                    "kind": w["kind"],
+                    "loinc": w.get("loinc") or "",
+                    "loinc_display": w.get("loinc_display") or "",
+                    "description": w.get("description", ""),
+                },
+            )
+            for w in content.workup_items
+        }
+        flag_slugs: list[str] = []
+        for c in content.conditions:
+            ages = c["age_ratios"]
+            cond = sync.upsert(
+                Condition,
+                {"slug": c["slug"]},
+                {
+                    "name": c["name"],
+                    "synonyms": c.get("synonyms", []),
+                    "icd10cm": c.get("icd10cm") or "",
+                    "icd10cm_display": c.get("icd10cm_display") or "",
+                    "snomed_ct": str(c.get("snomed_ct") or ""),
+                    "snomed_ct_display": c.get("snomed_ct_display") or "",
+                    "urgency": c["urgency"],
+                    "must_not_miss": bool(c.get("must_not_miss", False)),
+                    "prior": float(c["prior"]),
+                    "prior_basis": c["prior_basis"],
+                    "age_lr_infant": float(ages["infant"]),
+                    "age_lr_child": float(ages["child"]),
+                    "age_lr_adult": float(ages["adult"]),
+                    "age_lr_older": float(ages["older"]),
+                    "age_basis": c.get("age_basis", ""),
+                    "summary": c["summary"],
+                    "features": c.get("features", []),
+                    "management": c["management"],
+                    "patient_text": c["patient_text"],
+                    "grade": c["grade"],
+                    "grade_note": c.get("grade_note", ""),
+                },
+            )
+            sync.set_m2m(cond.sources, [src[k] for k in c["sources"]])
+            for e in c.get("evidence", []):
+                link = sync.upsert(
+                    EvidenceLink,
+                    {"condition": cond, "finding": findings[e["finding"]]},
+                    {
+                        "lr_present": float(e["lr_present"]),
+                        "lr_absent": float(e["lr_absent"]),
+                        "grade": e["grade"],
+                        "is_estimate": e["estimate"],
+                        "basis": e["basis"],
+                    },
+                )
+                sync.set_m2m(link.sources, [src[k] for k in e["sources"]])
+            sync.prune(
+                EvidenceLink.objects.filter(condition=cond).exclude(
+                    finding__slug__in=[e["finding"] for e in c.get("evidence", [])]
+                )
+            )
+            for r in c.get("red_flags", []):
+                when = r["when"]
+                rule = sync.upsert(
+                    RedFlagRule,
+                    {"slug": r["slug"]},
+                    {
+                        "condition": cond,
+                        "age_min": when.get("age_min"),
+                        "age_max": when.get("age_max"),
+                        "age_unknown_fires": bool(when.get("age_unknown_fires", False)),
+                        "urgency": r["urgency"],
+                        "message": r["message"],
+                        "action": r["action"],
+                        "basis": r["basis"],
+                        "grade": r["grade"],
+                    },
+                )
+                sync.set_m2m(rule.requires_all, [findings[x] for x in when.get("all", [])])
+                sync.set_m2m(rule.requires_any, [findings[x] for x in when.get("any", [])])
+                sync.set_m2m(rule.sources, [src[k] for k in r["sources"]])
+                flag_slugs.append(r["slug"])
+            for w in c.get("workup", []):
+                rec = sync.upsert(
+                    WorkupRecommendation,
+                    {"condition": cond, "item": items[w["item"]]},
+                    {"priority": w["priority"], "rationale": w["rationale"], "grade": w["grade"]},
+                )
+                sync.set_m2m(rec.sources, [src[k] for k in w["sources"]])
+            sync.prune(
+                WorkupRecommendation.objects.filter(condition=cond).exclude(
+                    item__code__in=[w["item"] for w in c.get("workup", [])]
+                )
+            )
+        for order, b in enumerate(content.beliefs, start=1):
+            belief = sync.upsert(
+                Belief,
+                {"slug": b["slug"]},
+                {
+                    "claim": b["claim"],
+                    "kind": b["kind"],
+                    "verdict": b["verdict"],
+                    "explanation": b["explanation"],
+                    "patient_text": b["patient_text"],
+                    "grade": b["grade"],
+                    "order": order,
+                },
+            )
+            sync.set_m2m(belief.sources, [src[k] for k in b["sources"]])
+        sync.prune(RedFlagRule.objects.exclude(slug__in=flag_slugs))
+        sync.prune(Belief.objects.exclude(slug__in=[b["slug"] for b in content.beliefs]))
+        sync.prune(Condition.objects.exclude(slug__in=[c["slug"] for c in content.conditions]))
+        sync.prune(WorkupItem.objects.exclude(code__in=list(items)))
+        sync.prune(Finding.objects.exclude(slug__in=list(findings)))
+        sync.prune(Source.objects.exclude(key__in=list(src)))
+    result.counts = {
+        "conditions": Condition.objects.count(),
+        "findings": Finding.objects.count(),
+        "evidence links": EvidenceLink.objects.count(),
+        "red flags": RedFlagRule.objects.count(),
+        "workup items": WorkupItem.objects.count(),
+        "workup recommendations": WorkupRecommendation.objects.count(),
+        "beliefs": Belief.objects.count(),
+        "sources": Source.objects.count(),
+    }
+    return result

@@ -1,0 +1,293 @@
+"""The clinical knowledge base: conditions, findings, evidence, red flags, workup, sources.
+
+Models are thin: fields, choices, constraints and `__str__`. The ranking engine reads an
+immutable snapshot built from these rows (see `reference.snapshot`).
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Grade(models.TextChoices):
+    """Strength of Recommendation Taxonomy (SORT; Ebell et al. 2004)."""
+
+    A = "A", "A: consistent, good-quality patient-oriented evidence"
+    B = "B", "B: inconsistent or limited-quality patient-oriented evidence"
+    C = "C", "C: consensus, usual practice, opinion, disease-oriented evidence, case series"
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency"
+    URGENT = "urgent", "Urgent"
+    SOON = "soon", "Soon"
+    ROUTINE = "routine", "Routine"
+
+
+URGENCY_ORDER = {"emergency": 0, "urgent": 1, "soon": 2, "routine": 3}
+
+
+class Priority(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate"
+    SOON = "soon", "Soon"
+    ROUTINE = "routine", "Routine"
+    CONSIDER = "consider", "Consider"
+    NOT_RECOMMENDED = "not-recommended", "Not recommended"
+
+
+PRIORITY_ORDER = {"immediate": 0, "soon": 1, "routine": 2, "consider": 3, "not-recommended": 4}
+
+
+class ContentVersion(models.Model):
+    """A release of the reference content; notes record the version they used."""
+
+    label = models.CharField(max_length=32, unique=True)
+    released = models.DateField()
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-released", "-id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        GUIDELINE = "guideline", "Guideline"
+        SYSTEMATIC_REVIEW = "systematic-review", "Systematic review"
+        TRIAL = "trial", "Trial"
+        COHORT = "cohort", "Cohort or cross-sectional study"
+        CASE_SERIES = "case-series", "Case series or report"
+        REVIEW = "review", "Narrative review"
+        REFERENCE = "reference", "Reference work"
+        REGULATOR = "regulator", "Regulator or public body"
+        OTHER = "other", "Other"
+
+    key = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=300, help_text="Journal or organisation.")
+    year = models.PositiveSmallIntegerField()
+    pmid = models.CharField("PMID", max_length=12, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(pmid="") & models.Q(doi="") & models.Q(url="")),
+                name="source_has_identifier",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher}, {self.year})"
+
+    @property
+    def link(self) -> str:
+        """The best link for a reader: DOI, then PubMed, then the URL."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url
+
+
+class Finding(models.Model):
+    class Category(models.TextChoices):
+        ONSET = "onset", "Onset and course"
+        CHARACTER = "character", "Character of the movement"
+        DISTRIBUTION = "distribution", "Distribution"
+        DEFICIT = "deficit", "Weakness and other deficits"
+        SENSATION = "sensation", "Sensation and pain"
+        SIGN = "sign", "Signs"
+        EXPOSURE = "exposure", "Context and exposures"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    label = models.CharField(max_length=200)
+    question = models.CharField(max_length=300)
+    how_to_elicit = models.TextField(blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Condition(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    synonyms = models.JSONField(default=list, blank=True)
+    icd10cm = models.CharField("ICD-10-CM", max_length=16, blank=True)
+    icd10cm_display = models.CharField("ICD-10-CM display", max_length=300, blank=True)
+    snomed_ct = models.CharField("SNOMED CT", max_length=20, blank=True)
+    snomed_ct_display = models.CharField("SNOMED CT display", max_length=300, blank=True)
+    urgency = models.CharField(max_length=12, choices=Urgency.choices)
+    must_not_miss = models.BooleanField(default=False)
+    prior = models.FloatField(help_text="Per 1,000 people presenting with lip twitching.")
+    prior_basis = models.TextField()
+    age_lr_infant = models.FloatField("age ratio, under 1 year", default=1.0)
+    age_lr_child = models.FloatField("age ratio, 1 to 17 years", default=1.0)
+    age_lr_adult = models.FloatField("age ratio, 18 to 59 years", default=1.0)
+    age_lr_older = models.FloatField("age ratio, 60 years and over", default=1.0)
+    age_basis = models.TextField(blank=True)
+    summary = models.TextField()
+    features = models.JSONField(default=list)
+    management = models.TextField()
+    patient_text = models.TextField()
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+    grade_note = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, related_name="conditions")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(prior__gt=0), name="condition_prior_positive"),
+            models.CheckConstraint(
+                condition=models.Q(age_lr_infant__gt=0)
+                & models.Q(age_lr_child__gt=0)
+                & models.Q(age_lr_adult__gt=0)
+                & models.Q(age_lr_older__gt=0),
+                name="condition_age_ratios_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceLink(models.Model):
+    """How one finding, present or absent, changes the odds of one condition."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="evidence")
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence")
+    lr_present = models.FloatField("likelihood ratio when present")
+    lr_absent = models.FloatField("likelihood ratio when absent")
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+    is_estimate = models.BooleanField(
+        "expert estimate", default=True, help_text="No study gives these numbers."
+    )
+    basis = models.TextField()
+    sources = models.ManyToManyField(Source, related_name="evidence_links")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["condition__name", "finding__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "finding"], name="evidence_unique"),
+            models.CheckConstraint(
+                condition=models.Q(lr_present__gt=0) & models.Q(lr_absent__gt=0),
+                name="evidence_ratios_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition.slug} × {self.finding.slug}"
+
+
+class RedFlagRule(models.Model):
+    """A combination of findings (and age) that raises a safety prompt, apart from ranking."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="red_flags")
+    requires_all = models.ManyToManyField(Finding, related_name="red_flags_all", blank=True)
+    requires_any = models.ManyToManyField(Finding, related_name="red_flags_any", blank=True)
+    age_min = models.FloatField(null=True, blank=True)
+    age_max = models.FloatField(null=True, blank=True)
+    age_unknown_fires = models.BooleanField(default=False)
+    urgency = models.CharField(max_length=12, choices=Urgency.choices)
+    message = models.TextField()
+    action = models.TextField()
+    basis = models.TextField()
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+    sources = models.ManyToManyField(Source, related_name="red_flags")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class WorkupItem(models.Model):
+    class Kind(models.TextChoices):
+        IMAGING = "imaging", "Imaging"
+        LAB = "lab", "Laboratory test"
+        TEST = "test", "Test"
+        ASSESSMENT = "assessment", "Assessment"
+        REFERRAL = "referral", "Referral or pathway"
+
+    code = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    loinc = models.CharField("LOINC", max_length=16, blank=True)
+    loinc_display = models.CharField("LOINC display", max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkupRecommendation(models.Model):
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="workup")
+    item = models.ForeignKey(WorkupItem, on_delete=models.PROTECT, related_name="recommendations")
+    priority = models.CharField(max_length=16, choices=Priority.choices)
+    rationale = models.TextField()
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+    sources = models.ManyToManyField(Source, related_name="workup_recommendations")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["condition__name", "item__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "item"], name="workup_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition.slug}: {self.item.code} ({self.priority})"
+
+
+class Belief(models.Model):
+    """A common belief about lip twitching, with an honest verdict."""
+
+    class Kind(models.TextChoices):
+        CAUSE = "cause", "Cause"
+        TEST = "test", "Test"
+        TREATMENT = "treatment", "Treatment"
+        FOLKLORE = "folklore", "Folklore"
+
+    class Verdict(models.TextChoices):
+        SUPPORTED = "supported", "Supported"
+        PARTLY = "partly-supported", "Partly supported"
+        NOT_SUPPORTED = "not-supported", "Not supported"
+        HARMFUL = "potentially-harmful", "Potentially harmful"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    claim = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    explanation = models.TextField()
+    patient_text = models.TextField()
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    sources = models.ManyToManyField(Source, related_name="beliefs")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.claim

@@ -1,0 +1,243 @@
+"""An immutable in-memory snapshot of the reference, for the ranking engine.
+
+Built once per content change with a fixed number of queries; requests then read it
+without touching the database. Edits (admin or `load_reference`) change a token in the
+cache, and the next request rebuilds the snapshot. Use a shared cache (Redis, Memcached)
+when several worker processes serve the app, so an edit reaches all of them.
+"""
+
+import hashlib
+import json
+import threading
+import uuid
+from dataclasses import asdict, dataclass
+from types import MappingProxyType
+from typing import Any
+
+from django.core.cache import cache
+
+TOKEN_KEY = "reference:snapshot-token"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    key: str
+    title: str
+    publisher: str
+    year: int
+    pmid: str
+    doi: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRef:
+    slug: str
+    label: str
+    question: str
+    how_to_elicit: str
+    category: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    condition: str
+    finding: str
+    lr_present: float
+    lr_absent: float
+    grade: str
+    is_estimate: bool
+    basis: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionRef:
+    slug: str
+    name: str
+    urgency: str
+    must_not_miss: bool
+    prior: float
+    age_ratios: tuple[float, float, float, float]  # infant, child, adult, older
+    grade: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagRef:
+    slug: str
+    condition: str
+    requires_all: frozenset[str]
+    requires_any: frozenset[str]
+    age_min: float | None
+    age_max: float | None
+    age_unknown_fires: bool
+    urgency: str
+    message: str
+    action: str
+    basis: str
+    grade: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkupRef:
+    condition: str
+    code: str
+    name: str
+    kind: str
+    loinc: str
+    priority: str
+    rationale: str
+    grade: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: str
+    fingerprint: str
+    conditions: tuple[ConditionRef, ...]
+    findings: MappingProxyType[str, FindingRef]
+    links: MappingProxyType[str, tuple[Link, ...]]  # by finding slug
+    red_flags: tuple[RedFlagRef, ...]
+    workup: MappingProxyType[str, tuple[WorkupRef, ...]]  # by condition slug
+    sources: MappingProxyType[str, SourceRef]
+
+
+def snapshot_build() -> Snapshot:
+    """Read the whole reference with a fixed number of queries and freeze it."""
+    from reference.models import (
+        Condition,
+        ContentVersion,
+        EvidenceLink,
+        Finding,
+        RedFlagRule,
+        Source,
+        WorkupRecommendation,
+    )
+
+    version = ContentVersion.objects.order_by("-released", "-id").first()
+    sources = {
+        s.key: SourceRef(s.key, s.title, s.publisher, s.year, s.pmid, s.doi, s.url)
+        for s in Source.objects.all()
+    }
+    findings = {
+        f.slug: FindingRef(f.slug, f.label, f.question, f.how_to_elicit, f.category, f.order)
+        for f in Finding.objects.all()
+    }
+    conditions = tuple(
+        ConditionRef(
+            slug=c.slug,
+            name=c.name,
+            urgency=c.urgency,
+            must_not_miss=c.must_not_miss,
+            prior=c.prior,
+            age_ratios=(c.age_lr_infant, c.age_lr_child, c.age_lr_adult, c.age_lr_older),
+            grade=c.grade,
+            sources=tuple(sorted(s.key for s in c.sources.all())),
+        )
+        for c in Condition.objects.prefetch_related("sources").order_by("slug")
+    )
+    links: dict[str, list[Link]] = {}
+    for e in EvidenceLink.objects.select_related("condition", "finding").prefetch_related(
+        "sources"
+    ):
+        links.setdefault(e.finding.slug, []).append(
+            Link(
+                condition=e.condition.slug,
+                finding=e.finding.slug,
+                lr_present=e.lr_present,
+                lr_absent=e.lr_absent,
+                grade=e.grade,
+                is_estimate=e.is_estimate,
+                basis=e.basis,
+                sources=tuple(sorted(s.key for s in e.sources.all())),
+            )
+        )
+    flags = tuple(
+        RedFlagRef(
+            slug=r.slug,
+            condition=r.condition.slug,
+            requires_all=frozenset(f.slug for f in r.requires_all.all()),
+            requires_any=frozenset(f.slug for f in r.requires_any.all()),
+            age_min=r.age_min,
+            age_max=r.age_max,
+            age_unknown_fires=r.age_unknown_fires,
+            urgency=r.urgency,
+            message=r.message,
+            action=r.action,
+            basis=r.basis,
+            grade=r.grade,
+            sources=tuple(sorted(s.key for s in r.sources.all())),
+        )
+        for r in RedFlagRule.objects.select_related("condition")
+        .prefetch_related("requires_all", "requires_any", "sources")
+        .order_by("slug")
+    )
+    workup: dict[str, list[WorkupRef]] = {}
+    for w in WorkupRecommendation.objects.select_related("condition", "item").prefetch_related(
+        "sources"
+    ):
+        workup.setdefault(w.condition.slug, []).append(
+            WorkupRef(
+                condition=w.condition.slug,
+                code=w.item.code,
+                name=w.item.name,
+                kind=w.item.kind,
+                loinc=w.item.loinc,
+                priority=w.priority,
+                rationale=w.rationale,
+                grade=w.grade,
+                sources=tuple(sorted(s.key for s in w.sources.all())),
+            )
+        )
+    frozen_links = {k: tuple(sorted(v, key=lambda x: x.condition)) for k, v in links.items()}
+    frozen_workup = {k: tuple(sorted(v, key=lambda x: x.code)) for k, v in workup.items()}
+    payload = json.dumps(
+        [
+            [asdict(c) for c in conditions],
+            {k: [asdict(x) for x in v] for k, v in sorted(frozen_links.items())},
+            [asdict(f) | {"requires_all": sorted(f.requires_all), "requires_any": sorted(f.requires_any)} for f in flags],
+            {k: [asdict(x) for x in v] for k, v in sorted(frozen_workup.items())},
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return Snapshot(
+        version=version.label if version else "unversioned",
+        fingerprint=hashlib.sha256(payload.encode()).hexdigest()[:12],
+        conditions=conditions,
+        findings=MappingProxyType(findings),
+        links=MappingProxyType(frozen_links),
+        red_flags=flags,
+        workup=MappingProxyType(frozen_workup),
+        sources=MappingProxyType(sources),
+    )
+
+
+_lock = threading.Lock()
+_current: tuple[str, Snapshot] | None = None
+
+
+def snapshot_get() -> Snapshot:
+    """Return the current snapshot, rebuilding it if the content changed since."""
+    global _current
+    token = cache.get(TOKEN_KEY)
+    current = _current
+    if current is not None and token is not None and current[0] == token:
+        return current[1]
+    with _lock:
+        if token is None:
+            token = uuid.uuid4().hex
+            cache.add(TOKEN_KEY, token, timeout=None)
+            token = cache.get(TOKEN_KEY) or token
+        if _current is None or _current[0] != token:
+            _current = (token, snapshot_build())
+        return _current[1]
+
+
+def snapshot_invalidate(**_: Any) -> None:
+    """Mark the snapshot stale in every process that shares the cache."""
+    cache.set(TOKEN_KEY, uuid.uuid4().hex, timeout=None)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reference import views
+
+app_name = "reference"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("conditions/<slug:slug>/", views.condition_detail, name="condition"),
+    path("findings/", views.findings_glossary, name="findings"),
+    path("beliefs/", views.beliefs, name="beliefs"),
+    path("sources/", views.sources, name="sources"),
+]
