@@ -91,8 +91,10 @@ def reference_read(*, directory: Path) -> ReferenceContent:
 
 
 def _ratio_ok(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and (
-        math.isfinite(value) and value > 0
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and (math.isfinite(value) and value > 0)
     )
 
 
@@ -176,7 +178,9 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
             named = list(when.get("all", [])) + list(when.get("any", []))
             if not named:
                 problems.append(f"{where}: names no finding")
-            problems.extend(f"{where}: unknown finding {x!r}" for x in named if x not in finding_slugs)
+            problems.extend(
+                f"{where}: unknown finding {x!r}" for x in named if x not in finding_slugs
+            )
             if r.get("urgency") not in urgencies:
                 problems.append(f"{where}: bad urgency {r.get('urgency')!r}")
             for name in ("message", "action", "basis"):

@@ -150,7 +150,9 @@ class Condition(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(prior__gt=0), name="condition_prior_positive"),
+            models.CheckConstraint(
+                condition=models.Q(prior__gt=0), name="condition_prior_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(age_lr_infant__gt=0)
                 & models.Q(age_lr_child__gt=0)
@@ -190,7 +192,7 @@ class EvidenceLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.condition.slug} × {self.finding.slug}"
+        return f"{self.condition.slug} x {self.finding.slug}"
 
 
 class RedFlagRule(models.Model):

@@ -21,7 +21,9 @@ CONTENT_MODELS = (
 )
 
 for _model in CONTENT_MODELS:
-    post_save.connect(snapshot_invalidate, sender=_model, dispatch_uid=f"snap-save-{_model.__name__}")
+    post_save.connect(
+        snapshot_invalidate, sender=_model, dispatch_uid=f"snap-save-{_model.__name__}"
+    )
     post_delete.connect(
         snapshot_invalidate, sender=_model, dispatch_uid=f"snap-del-{_model.__name__}"
     )

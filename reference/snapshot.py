@@ -199,7 +199,11 @@ def snapshot_build() -> Snapshot:
         [
             [asdict(c) for c in conditions],
             {k: [asdict(x) for x in v] for k, v in sorted(frozen_links.items())},
-            [asdict(f) | {"requires_all": sorted(f.requires_all), "requires_any": sorted(f.requires_any)} for f in flags],
+            [
+                asdict(f)
+                | {"requires_all": sorted(f.requires_all), "requires_any": sorted(f.requires_any)}
+                for f in flags
+            ],
             {k: [asdict(x) for x in v] for k, v in sorted(frozen_workup.items())},
         ],
         sort_keys=True,

@@ -37,7 +37,9 @@ def findings_glossary(request: HttpRequest) -> HttpResponse:
     groups = [
         (labels[cat], list(items))
         for cat, items in groupby(
-            sorted(selectors.finding_list(), key=lambda f: (list(labels).index(f.category), f.order)),
+            sorted(
+                selectors.finding_list(), key=lambda f: (list(labels).index(f.category), f.order)
+            ),
             key=lambda f: f.category,
         )
     ]

@@ -24,9 +24,9 @@ class SourceSerializer(serializers.ModelSerializer[Source]):
         fields = ["key", "title", "publisher", "year", "pmid", "doi", "url", "kind", "link"]
 
 
-class SourceKeysField(serializers.SlugRelatedField):  # type: ignore[type-arg]
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(slug_field="key", many=False, read_only=True, **kwargs)
+def source_keys() -> Any:
+    """Sources cited by a row, as their keys (the full records are in `sources`)."""
+    return serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
 
 
 class FindingSerializer(serializers.ModelSerializer[Finding]):
@@ -36,9 +36,9 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer[EvidenceLink]):
-    finding = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    finding: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     finding_label = serializers.CharField(source="finding.label", read_only=True)
-    sources = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    sources = source_keys()
 
     class Meta:
         model = EvidenceLink
@@ -56,7 +56,7 @@ class EvidenceLinkSerializer(serializers.ModelSerializer[EvidenceLink]):
 
 class RedFlagSerializer(serializers.ModelSerializer[RedFlagRule]):
     when = serializers.SerializerMethodField()
-    sources = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    sources = source_keys()
 
     class Meta:
         model = RedFlagRule
@@ -87,7 +87,7 @@ class WorkupRecommendationSerializer(serializers.ModelSerializer[WorkupRecommend
     name = serializers.CharField(source="item.name", read_only=True)
     kind = serializers.CharField(source="item.kind", read_only=True)
     loinc = serializers.CharField(source="item.loinc", read_only=True)
-    sources = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    sources = source_keys()
 
     class Meta:
         model = WorkupRecommendation
@@ -173,7 +173,7 @@ class WorkupItemSerializer(serializers.ModelSerializer[WorkupItem]):
 
 
 class BeliefSerializer(serializers.ModelSerializer[Belief]):
-    sources = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    sources = source_keys()
 
     class Meta:
         model = Belief
