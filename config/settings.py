@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "reference.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["reference.api.parsers.StrictJSONParser"],
 }
 
 SPECTACULAR_SETTINGS = {

@@ -28,6 +28,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"detail": _flatten(data), **data}
     elif isinstance(data, list):
         response.data = {"detail": _flatten(data), "errors": data}
-    if response.status_code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE:
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        # Integrators are promised a 400 for every bad input, the content type included.
+        response.status_code = status.HTTP_400_BAD_REQUEST
         response.data["detail"] = str(response.data["detail"]) + " Send application/json."
     return response

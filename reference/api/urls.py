@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from reference.api import views
+from reference.api.differential import DifferentialView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("conditions", views.ConditionViewSet, basename="condition")
@@ -11,5 +12,6 @@ router.register("beliefs", views.BeliefViewSet, basename="belief")
 router.register("workup-items", views.WorkupItemViewSet, basename="workup-item")
 
 urlpatterns = [
+    path("differential/", DifferentialView.as_view(), name="differential"),
     path("", include(router.urls)),
 ]
