@@ -45,7 +45,8 @@ check: venv
 	SECRET_KEY=deploy-check-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level ERROR
 
 pytest: venv
-	SECRET_KEY=test-only $(PY) -m pytest $(PYTEST_ARGS)
+	SECRET_KEY=test-only $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	SECRET_KEY=test-only $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 pytest-postgres: venv
 	SECRET_KEY=test-only bash scripts/with-postgres.sh $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)

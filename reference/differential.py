@@ -179,10 +179,11 @@ def _log_weights(snapshot: Snapshot, assessment: Assessment) -> list[float]:
         math.log(c.prior) + (0.0 if band is None else math.log(c.age_ratios[band]))
         for c in snapshot.conditions
     ]
-    for slug in assessment.present:
+    # Sorted, so that floating-point sums never depend on set iteration order.
+    for slug in sorted(assessment.present):
         for link in snapshot.links.get(slug, ()):
             logs[index[link.condition]] += math.log(link.lr_present)
-    for slug in assessment.absent:
+    for slug in sorted(assessment.absent):
         for link in snapshot.links.get(slug, ()):
             logs[index[link.condition]] += math.log(link.lr_absent)
     return logs
@@ -208,7 +209,7 @@ def _contributions(
 ) -> tuple[tuple[Contribution, ...], tuple[Contribution, ...]]:
     found: list[Contribution] = []
     for state, slugs in (("present", assessment.present), ("absent", assessment.absent)):
-        for slug in slugs:
+        for slug in sorted(slugs):
             for link in snapshot.links.get(slug, ()):
                 if link.condition != condition.slug:
                     continue

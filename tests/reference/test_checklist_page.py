@@ -1,0 +1,70 @@
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+URL = "/differential/"
+
+
+def test_checklist_groups_findings_with_tri_state_controls_and_age(client: Client):
+    html = client.get(URL).content.decode()
+    for group in (
+        "Onset and course",
+        "Character of the movement",
+        "Distribution",
+        "Weakness and other deficits",
+        "Sensation and pain",
+        "Signs",
+        "Context and exposures",
+    ):
+        assert f"<legend>{group}</legend>" in html
+    assert html.count('type="radio" name="chvostek-sign"') == 3
+    assert 'name="age"' in html and "How to elicit" in html
+
+
+def test_ticked_findings_give_a_ranked_explained_result_with_the_red_flag_banner(client: Client):
+    html = client.get(
+        URL, {"onset-sudden": "present", "facial-weakness": "present", "age": "71"}
+    ).content.decode()
+    assert 'class="redflags" role="alert"' in html
+    assert html.index("Red flags") < html.index("<h2>Differential</h2>")
+    first = html.index('class="cname"')
+    assert "Stroke or TIA" in html[first : first + 200]
+    assert "Why this place" in html and "Sudden onset × 5" in html
+    assert "Suggested workup" in html and "Immediate" in html
+    assert 'value="present" checked' in html
+
+
+def test_without_javascript_the_form_submits_by_get(client: Client):
+    html = client.get(URL).content.decode()
+    assert 'method="get"' in html and 'type="submit"' in html
+
+
+def test_fragment_returns_only_the_result(client: Client):
+    html = client.get(URL, {"fever": "present", "fragment": "1"}).content.decode()
+    assert "<html" not in html and "<h2>Differential</h2>" in html
+
+
+def test_next_questions_are_one_click_ticks(client: Client):
+    html = client.get(URL, {"flickering-twitch": "present"}).content.decode()
+    assert 'class="tick" href="?flickering-twitch=present&amp;' in html
+    assert 'data-state="absent"' in html
+
+
+def test_a_bad_age_is_explained_not_a_500(client: Client):
+    for age in ("abc", "-3", "500", "nan"):
+        response = client.get(URL, {"age": age, "fever": "present"})
+        assert response.status_code == 200
+        assert "from 0 to 120" in response.content.decode()
+
+
+def test_unknown_parameters_and_values_are_ignored(client: Client):
+    response = client.get(URL, {"no-such-finding": "present", "fever": "maybe"})
+    assert response.status_code == 200
+
+
+def test_page_makes_no_query_once_the_snapshot_is_built(
+    client: Client, django_assert_max_num_queries
+):
+    client.get(URL)
+    with django_assert_max_num_queries(0):
+        client.get(URL, {"fever": "present"})
