@@ -51,6 +51,8 @@ class ReferenceContent:
     workup_items: list[dict[str, Any]]
     conditions: list[dict[str, Any]]
     beliefs: list[dict[str, Any]]
+    # language -> {"conditions": {slug: {...}}, "beliefs": {slug: {...}}}
+    translations: dict[str, dict[str, dict[str, dict[str, str]]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +85,9 @@ def reference_read(*, directory: Path) -> ReferenceContent:
         workup_items=_read(directory / "workup_items.json"),
         conditions=[_read(p) for p in sorted((directory / "conditions").glob("*.json"))],
         beliefs=_read(directory / "beliefs.json"),
+        translations={
+            p.stem: _read(p) for p in sorted((directory / "translations").glob("*.json"))
+        },
     )
     problems += reference_problems(content=content)
     if problems:
@@ -216,7 +221,23 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
                 problems.append(f"{where}: missing {name}")
         check_grade(where, b.get("grade"))
         check_sources(where, b.get("sources", []))
+    condition_slugs = {c.get("slug") for c in content.conditions}
+    for lang, tr in content.translations.items():
+        for slug in tr.get("conditions", {}):
+            if slug not in condition_slugs:
+                problems.append(f"translations/{lang}: unknown condition {slug!r}")
+        for slug in tr.get("beliefs", {}):
+            if slug not in set(belief_slugs):
+                problems.append(f"translations/{lang}: unknown belief {slug!r}")
     return problems
+
+
+def _translations(content: ReferenceContent, kind: str, slug: str) -> dict[str, dict[str, str]]:
+    return {
+        lang: tr[kind][slug]
+        for lang, tr in sorted(content.translations.items())
+        if slug in tr.get(kind, {})
+    }
 
 
 class _Sync:
@@ -331,6 +352,7 @@ def reference_load(*, directory: Path) -> LoadResult:
                     "features": c.get("features", []),
                     "management": c["management"],
                     "patient_text": c["patient_text"],
+                    "translations": _translations(content, "conditions", c["slug"]),
                     "grade": c["grade"],
                     "grade_note": c.get("grade_note", ""),
                 },
@@ -397,6 +419,7 @@ def reference_load(*, directory: Path) -> LoadResult:
                     "verdict": b["verdict"],
                     "explanation": b["explanation"],
                     "patient_text": b["patient_text"],
+                    "translations": _translations(content, "beliefs", b["slug"]),
                     "grade": b["grade"],
                     "order": order,
                 },

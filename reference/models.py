@@ -142,6 +142,9 @@ class Condition(models.Model):
     features = models.JSONField(default=list)
     management = models.TextField()
     patient_text = models.TextField()
+    translations = models.JSONField(
+        default=dict, blank=True, help_text='{"es": {"name": ..., "patient_text": ...}}'
+    )
     grade = models.CharField(max_length=1, choices=Grade.choices)
     grade_note = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, related_name="conditions")
@@ -283,6 +286,9 @@ class Belief(models.Model):
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     explanation = models.TextField()
     patient_text = models.TextField()
+    translations = models.JSONField(
+        default=dict, blank=True, help_text='{"es": {"claim": ..., "patient_text": ...}}'
+    )
     grade = models.CharField(max_length=1, choices=Grade.choices)
     order = models.PositiveSmallIntegerField(default=0)
     sources = models.ManyToManyField(Source, related_name="beliefs")
