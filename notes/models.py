@@ -1,1 +1,83 @@
-"""Stored assessments (notes): built in the notes issue."""
+"""Stored assessments (notes) owned by a clinician, and their audit trail."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Note(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    amends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
+    )
+    presenting_complaint = models.CharField(max_length=200, default="Lip twitching")
+    present = models.JSONField(default=list, blank=True)
+    absent = models.JSONField(default=list, blank=True)
+    age_years = models.FloatField(null=True, blank=True)
+    result = models.JSONField(help_text="The differential, frozen when the note was saved.")
+    reference_version = models.CharField(max_length=32)
+    reference_fingerprint = models.CharField(max_length=32)
+    working_diagnosis = models.SlugField(max_length=80)
+    clinician_text = models.TextField(blank=True)
+    follow_up_advice = models.TextField(blank=True)
+    clinic_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(finalized_at__isnull=False),
+                name="final_note_has_finalized_at",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+    @property
+    def working_diagnosis_name(self) -> str:
+        for row in self.result.get("differential", []):
+            if row["condition"] == self.working_diagnosis:
+                return str(row["name"])
+        return self.working_diagnosis
+
+
+class AuditEvent(models.Model):
+    """Who did what to which note, and when. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        VIEWED = "viewed", "Viewed"
+        CHANGED = "changed", "Changed"
+        FINALIZED = "finalized", "Finalized"
+        AMENDED = "amended", "Amended"
+        PRINTED = "printed", "Printed handout"
+        EXPORTED = "exported", "Exported"
+
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="audit_events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} note {self.note_id}"

@@ -7,6 +7,7 @@ Red flags are rules evaluated on the findings alone, so no ranking can hide them
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reference.models import PRIORITY_ORDER, URGENCY_ORDER
@@ -160,6 +161,33 @@ def assessment_parse(
         absent=frozenset(lists.get("absent", [])),
         age_years=age,
     )
+
+
+def assessment_from_form(
+    *, data: Mapping[str, str], snapshot: Snapshot
+) -> tuple[Assessment, dict[str, list[str]]]:
+    """Read the checklist form (`<slug>=present|absent`, `age`); unknown keys are ignored.
+
+    Returns the assessment and any errors; with errors, the findings are kept and the age
+    dropped, so the clinician loses nothing they ticked.
+    """
+    present = [s for s in snapshot.findings if data.get(s) == "present"]
+    absent = [s for s in snapshot.findings if data.get(s) == "absent"]
+    raw_age = (data.get("age") or "").strip()
+    age: object = None
+    errors: dict[str, list[str]] = {}
+    if raw_age:
+        try:
+            age = float(raw_age)
+        except ValueError:
+            errors["age_years"] = ["Age must be a number of years from 0 to 120."]
+    try:
+        return assessment_parse(
+            snapshot=snapshot, present=present, absent=absent, age_years=age
+        ), errors
+    except AssessmentError as exc:
+        errors.update(exc.errors)
+        return Assessment(present=frozenset(present), absent=frozenset(absent)), errors
 
 
 def _age_band(age: float) -> int:

@@ -7,14 +7,12 @@ from django.shortcuts import get_object_or_404, render
 
 from reference import selectors
 from reference.differential import (
-    Assessment,
-    AssessmentError,
-    assessment_parse,
+    assessment_from_form,
     differential_checklist,
     differential_compute,
 )
 from reference.models import ContentVersion, Finding, Urgency
-from reference.snapshot import Snapshot, snapshot_get
+from reference.snapshot import snapshot_get
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -67,34 +65,10 @@ def sources(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assessment_from_query(
-    query: QueryDict, snapshot: Snapshot
-) -> tuple[Assessment, dict[str, list[str]]]:
-    """Read the checklist's GET parameters: `<slug>=present|absent` and `age`."""
-    present = [s for s in snapshot.findings if query.get(s) == "present"]
-    absent = [s for s in snapshot.findings if query.get(s) == "absent"]
-    raw_age = query.get("age", "").strip()
-    age: object = None
-    errors: dict[str, list[str]] = {}
-    if raw_age:
-        try:
-            age = float(raw_age)
-        except ValueError:
-            errors["age_years"] = ["Age must be a number of years from 0 to 120."]
-    try:
-        assessment = assessment_parse(
-            snapshot=snapshot, present=present, absent=absent, age_years=age
-        )
-    except AssessmentError as exc:
-        errors.update(exc.errors)
-        assessment = Assessment(present=frozenset(present), absent=frozenset(absent))
-    return assessment, errors
-
-
 def differential_page(request: HttpRequest) -> HttpResponse:
     """The findings checklist and its live differential (works without JavaScript)."""
     snapshot = snapshot_get()
-    assessment, errors = _assessment_from_query(request.GET, snapshot)
+    assessment, errors = assessment_from_form(data=request.GET, snapshot=snapshot)
     result = differential_compute(snapshot=snapshot, assessment=assessment)
     context = {
         "result": result,

@@ -7,6 +7,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from reference.errors import DomainError
+
 
 def _flatten(detail: Any) -> str:
     if isinstance(detail, dict):
@@ -20,6 +22,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Wrap DRF's handler so every error body has a top-level human-readable `detail`."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, DomainError):
+        body: dict[str, Any] = {"detail": exc.message}
+        errors = getattr(exc, "errors", None)
+        if isinstance(errors, dict):
+            body.update(errors)
+        elif exc.field:
+            body[exc.field] = [exc.message]
+        return Response(body, status=exc.status_code)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

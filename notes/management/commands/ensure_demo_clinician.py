@@ -23,8 +23,9 @@ class Command(BaseCommand):
             username, password = CREDENTIALS_FILE.read_text().split()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Sign in at http://127.0.0.1:8000/admin/ as '{username}' with password "
-                    f"'{password}' (local demo account; saved in {CREDENTIALS_FILE.name})."
+                    f"Sign in at http://127.0.0.1:8000/accounts/login/ as '{username}' "
+                    f"with password '{password}' (local demo account; saved in "
+                    f"{CREDENTIALS_FILE.name})."
                 )
             )
         else:

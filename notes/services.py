@@ -1,0 +1,225 @@
+"""Notes: create, change while draft, finalize, amend, and the audit trail.
+
+Every change to a note goes through these functions; views and the API only validate
+input and call one of them.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from notes.models import AuditEvent, Note
+from reference.api.differential import DifferentialOutputSerializer
+from reference.differential import AssessmentError, assessment_parse, differential_compute
+from reference.errors import ConflictError, DomainError
+from reference.snapshot import snapshot_get
+
+EDITABLE = ("clinician_text", "follow_up_advice", "clinic_name", "presenting_complaint")
+
+
+class NoteInputError(DomainError):
+    """Input for a note that cannot be used; `errors` names each field."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        first = next(iter(errors))
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), field=first)
+
+
+class NoteFinalizedError(ConflictError):
+    def __init__(self, note: Note) -> None:
+        super().__init__(
+            f"Note {note.pk} is final and cannot be changed. Amend it to make a new draft."
+        )
+
+
+def audit_record(*, note: Note, user: Any, action: str, **detail: Any) -> None:
+    """Append one audit event."""
+    AuditEvent.objects.create(note=note, user=user, action=action, detail=detail)
+
+
+def _compute(present: Any, absent: Any, age_years: Any) -> tuple[dict[str, Any], Any]:
+    snapshot = snapshot_get()
+    try:
+        assessment = assessment_parse(
+            snapshot=snapshot, present=present, absent=absent, age_years=age_years
+        )
+    except AssessmentError as exc:
+        raise NoteInputError(exc.errors) from exc
+    result = differential_compute(snapshot=snapshot, assessment=assessment)
+    return dict(DifferentialOutputSerializer(result).data), assessment
+
+
+def _working_diagnosis(result: dict[str, Any], chosen: str | None) -> str:
+    slugs = [row["condition"] for row in result["differential"]]
+    if not chosen:
+        return str(slugs[0])
+    if chosen not in slugs:
+        raise NoteInputError({"working_diagnosis": [f"Unknown condition slug: {chosen}."]})
+    return chosen
+
+
+@transaction.atomic
+def note_create(
+    *,
+    owner: User,
+    present: Any = None,
+    absent: Any = None,
+    age_years: Any = None,
+    working_diagnosis: str | None = None,
+    amends: Note | None = None,
+    **text: str,
+) -> Note:
+    """Compute the differential for the input and store it with the clinician's text."""
+    result, assessment = _compute(present, absent, age_years)
+    note = Note.objects.create(
+        owner=owner,
+        present=sorted(assessment.present),
+        absent=sorted(assessment.absent),
+        age_years=assessment.age_years,
+        result=result,
+        reference_version=result["reference_version"],
+        reference_fingerprint=result["reference_fingerprint"],
+        working_diagnosis=_working_diagnosis(result, working_diagnosis),
+        amends=amends,
+        **{k: v for k, v in text.items() if k in EDITABLE},
+    )
+    audit_record(note=note, user=owner, action=AuditEvent.Action.CREATED)
+    return note
+
+
+@transaction.atomic
+def note_update(*, note: Note, user: Any, **changes: Any) -> Note:
+    """Change a draft; a new input recomputes the differential. Final notes refuse."""
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    if note.is_final:
+        raise NoteFinalizedError(note)
+    changed: list[str] = []
+    if {"present", "absent", "age_years"} & set(changes):
+        result, assessment = _compute(
+            changes.get("present", note.present),
+            changes.get("absent", note.absent),
+            changes.get("age_years", note.age_years),
+        )
+        note.present, note.absent = sorted(assessment.present), sorted(assessment.absent)
+        note.age_years = assessment.age_years
+        note.result = result
+        note.reference_version = result["reference_version"]
+        note.reference_fingerprint = result["reference_fingerprint"]
+        changed += ["present", "absent", "age_years", "result"]
+        if "working_diagnosis" not in changes:
+            note.working_diagnosis = _working_diagnosis(result, note.working_diagnosis)
+    if "working_diagnosis" in changes:
+        note.working_diagnosis = _working_diagnosis(note.result, changes["working_diagnosis"])
+        changed.append("working_diagnosis")
+    for key in EDITABLE:
+        if key in changes and getattr(note, key) != changes[key]:
+            setattr(note, key, changes[key])
+            changed.append(key)
+    if changed:
+        note.save()
+        audit_record(note=note, user=user, action=AuditEvent.Action.CHANGED, fields=changed)
+    return note
+
+
+@transaction.atomic
+def note_finalize(*, note: Note, user: Any) -> Note:
+    """Freeze the note; its handout is rendered now so that printing is served from cache."""
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    if note.is_final:
+        raise NoteFinalizedError(note)
+    note.status = Note.Status.FINAL
+    note.finalized_at = timezone.now()
+    note.save(update_fields=["status", "finalized_at", "updated_at"])
+    audit_record(note=note, user=user, action=AuditEvent.Action.FINALIZED)
+    transaction.on_commit(lambda: note_handout_pdf(note=note, language="en", paper="a4"))
+    return note
+
+
+def note_amend(*, note: Note, user: Any) -> Note:
+    """Start a new draft from a note, linked to it; the original never changes."""
+    new = note_create(
+        owner=user,
+        present=list(note.present),
+        absent=list(note.absent),
+        age_years=note.age_years,
+        working_diagnosis=note.working_diagnosis,
+        amends=note,
+        **{k: getattr(note, k) for k in EDITABLE},
+    )
+    audit_record(note=note, user=user, action=AuditEvent.Action.AMENDED, amendment=new.pk)
+    return new
+
+
+def note_text(*, note: Note) -> str:
+    """The clinical note as plain text for pasting into a record."""
+    return render_to_string("notes/clinical_note.txt", note_context(note=note))
+
+
+def note_context(*, note: Note) -> dict[str, Any]:
+    """What the clinical note templates (text and HTML) show."""
+    snapshot = snapshot_get()
+
+    def labels(slugs: list[str]) -> list[str]:
+        # In checklist order, as a clinician reads the history; unknown (retired) slugs last.
+        known = [snapshot.findings[s] for s in slugs if s in snapshot.findings]
+        return [f.label for f in sorted(known, key=lambda f: f.order)] + [
+            s for s in slugs if s not in snapshot.findings
+        ]
+
+    result = note.result
+    leaders = result["differential"][:5]
+    by_priority: dict[str, list[dict[str, Any]]] = {}
+    for item in result["workup"]:
+        by_priority.setdefault(item["priority"], []).append(item)
+    owner = note.owner
+    return {
+        "note": note,
+        "clinician": owner.get_full_name() or owner.get_username(),
+        "positives": labels(note.present),
+        "negatives": labels(note.absent),
+        "leaders": leaders,
+        "red_flags": result["red_flags"],
+        "workup": [
+            (p, by_priority[p])
+            for p in ("immediate", "soon", "routine", "consider", "not-recommended")
+            if p in by_priority
+        ],
+    }
+
+
+def handout_cache_key(*, note: Note, language: str, paper: str, large_print: bool) -> str:
+    return (
+        f"handout:{note.pk}:{note.reference_version}:{note.reference_fingerprint}:"
+        f"{note.updated_at.timestamp()}:{language}:{paper}:{int(large_print)}"
+    )
+
+
+def note_handout_pdf(*, note: Note, language: str, paper: str, large_print: bool = False) -> bytes:
+    """The patient handout for a note: from cache when final, rendered fresh for drafts."""
+    from notes.handout import handout_content_build, handout_render
+
+    key = handout_cache_key(note=note, language=language, paper=paper, large_print=large_print)
+    if note.is_final:
+        cached = cache.get(key)
+        if cached is not None:
+            return bytes(cached)
+    owner = note.owner
+    content = handout_content_build(
+        condition_slug=note.working_diagnosis,
+        language=language,
+        clinician_advice=note.clinician_text,
+        follow_up=note.follow_up_advice,
+        clinician_name=owner.get_full_name() or owner.get_username(),
+        clinic_name=note.clinic_name,
+        date=timezone.localdate(note.finalized_at or note.updated_at),
+        reference_version=note.reference_version,
+    )
+    pdf = handout_render(content=content, paper=paper, large_print=large_print)
+    if note.is_final:
+        cache.set(key, pdf, timeout=None)
+    return pdf
