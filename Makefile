@@ -55,6 +55,7 @@ test: system-deps venv lint typecheck check pytest pytest-postgres
 
 bench: venv
 	SECRET_KEY=bench-only $(PY) bench/differential.py
+	SECRET_KEY=bench-only $(PY) bench/handout.py
 
 clean:
 	rm -rf .venv db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notes.models import AuditEvent, Note
-from reference.api.differential import DifferentialOutputSerializer
+from reference.api.differential import differential_as_dict
 from reference.differential import AssessmentError, assessment_parse, differential_compute
 from reference.errors import ConflictError, DomainError
 from reference.snapshot import snapshot_get
@@ -51,7 +51,7 @@ def _compute(present: Any, absent: Any, age_years: Any) -> tuple[dict[str, Any],
     except AssessmentError as exc:
         raise NoteInputError(exc.errors) from exc
     result = differential_compute(snapshot=snapshot, assessment=assessment)
-    return dict(DifferentialOutputSerializer(result).data), assessment
+    return differential_as_dict(result), assessment
 
 
 def _working_diagnosis(result: dict[str, Any], chosen: str | None) -> str:

@@ -9,9 +9,10 @@ Red flags are rules evaluated on the findings alone, so no ranking can hide them
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from reference.models import PRIORITY_ORDER, URGENCY_ORDER
-from reference.snapshot import ConditionRef, Snapshot
+from reference.snapshot import Snapshot
 
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2}
 AGE_BANDS = ("infant", "child", "adult", "older")
@@ -233,31 +234,27 @@ def _present_rate(lr_present: float, lr_absent: float) -> float:
 
 
 def _contributions(
-    snapshot: Snapshot, assessment: Assessment, condition: ConditionRef
-) -> tuple[tuple[Contribution, ...], tuple[Contribution, ...]]:
-    found: list[Contribution] = []
+    snapshot: Snapshot, assessment: Assessment
+) -> dict[str, tuple[tuple[Contribution, ...], tuple[Contribution, ...]]]:
+    """For every condition, the findings that raised and lowered it, strongest first."""
+    found: dict[str, list[Contribution]] = {}
     for state, slugs in (("present", assessment.present), ("absent", assessment.absent)):
         for slug in sorted(slugs):
+            label = snapshot.findings[slug].label
             for link in snapshot.links.get(slug, ()):
-                if link.condition != condition.slug:
-                    continue
                 ratio = link.lr_present if state == "present" else link.lr_absent
                 if ratio != 1:
-                    found.append(
-                        Contribution(
-                            slug,
-                            snapshot.findings[slug].label,
-                            state,
-                            ratio,
-                            link.is_estimate,
-                            link.grade,
-                        )
+                    found.setdefault(link.condition, []).append(
+                        Contribution(slug, label, state, ratio, link.is_estimate, link.grade)
                     )
-    found.sort(key=lambda c: (-abs(math.log(c.likelihood_ratio)), c.finding))
-    return (
-        tuple(c for c in found if c.likelihood_ratio > 1),
-        tuple(c for c in found if c.likelihood_ratio < 1),
-    )
+    out = {}
+    for condition, items in found.items():
+        items.sort(key=lambda c: (-abs(math.log(c.likelihood_ratio)), c.finding))
+        out[condition] = (
+            tuple(c for c in items if c.likelihood_ratio > 1),
+            tuple(c for c in items if c.likelihood_ratio < 1),
+        )
+    return out
 
 
 def red_flags_evaluate(*, snapshot: Snapshot, assessment: Assessment) -> tuple[RedFlag, ...]:
@@ -298,50 +295,86 @@ def red_flags_evaluate(*, snapshot: Snapshot, assessment: Assessment) -> tuple[R
 
 
 def _entropy_after(
-    probs: list[float], plogp_sum: float, changes: list[tuple[int, float]]
+    probs: list[float],
+    logs: list[float],
+    plogp_sum: float,
+    changes: list[tuple[int, float, float]],
 ) -> float:
     """Entropy (bits) of probs re-weighted by ratios at a few indices, in O(len(changes)).
 
     With q_i = p_i r_i / Z: H = log Z - (1/Z) sum p_i r_i (log p_i + log r_i), and only the
-    changed indices differ from the precomputed sum of p log p.
+    changed indices differ from the precomputed sum of p log p. `changes` holds
+    (index, r, r log r) and `logs` the log of each probability.
     """
     z = 1.0
     acc = plogp_sum
-    for i, r in changes:
+    for i, r, rlogr in changes:
         p = probs[i]
-        if p <= 0:
-            continue
-        lp = math.log(p)
         z += p * (r - 1)
-        acc += p * (r - 1) * lp + p * r * math.log(r)
-    return (math.log(z) - acc / z) / math.log(2)
+        acc += p * ((r - 1) * logs[i] + rlogr)
+    return (math.log(z) - acc / z) * _INV_LN2
+
+
+_INV_LN2 = 1 / math.log(2)
+
+
+Change = tuple[int, float, float]
+_QUESTION_TABLES: dict[str, dict[str, Any]] = {}
+
+
+def _question_table(
+    snapshot: Snapshot,
+) -> dict[str, tuple[list[tuple[int, float]], list[Change], list[Change]]]:
+    """Per finding: (condition index, present rate above baseline), (index, LR+), (index, LR-).
+
+    Derived from the snapshot once per content version (keyed by its fingerprint).
+    """
+    table = _QUESTION_TABLES.get(snapshot.fingerprint)
+    if table is None or len(_QUESTION_TABLES) > 8:
+        index = {c.slug: i for i, c in enumerate(snapshot.conditions)}
+        table = {
+            slug: (
+                [
+                    (
+                        index[x.condition],
+                        _present_rate(x.lr_present, x.lr_absent) - UNLINKED_PRESENT_RATE,
+                    )
+                    for x in links
+                ],
+                [
+                    (index[x.condition], x.lr_present, x.lr_present * math.log(x.lr_present))
+                    for x in links
+                ],
+                [
+                    (index[x.condition], x.lr_absent, x.lr_absent * math.log(x.lr_absent))
+                    for x in links
+                ],
+            )
+            for slug, links in snapshot.links.items()
+            if links
+        }
+        _QUESTION_TABLES.clear()
+        _QUESTION_TABLES[snapshot.fingerprint] = table
+    return table
 
 
 def next_questions_choose(
     *, snapshot: Snapshot, assessment: Assessment, probabilities: list[float], limit: int
 ) -> tuple[NextQuestion, ...]:
     """Unassessed findings with the largest expected reduction in entropy, best first."""
-    index = {c.slug: i for i, c in enumerate(snapshot.conditions)}
-    plogp = sum(p * math.log(p) for p in probabilities if p > 0)
-    current = -plogp / math.log(2)
+    # Probabilities are strictly positive (exp of finite log weights, normalised).
+    logs = [math.log(p) if p > 0 else 0.0 for p in probabilities]
+    plogp = sum(p * lp for p, lp in zip(probabilities, logs, strict=True))
+    current = -plogp * _INV_LN2
     assessed = assessment.present | assessment.absent
     scored: list[tuple[float, str]] = []
-    for slug, links in snapshot.links.items():
-        if slug in assessed or not links:
+    for slug, (rates, yes, no) in _question_table(snapshot).items():
+        if slug in assessed:
             continue
-        p_yes = UNLINKED_PRESENT_RATE
-        yes: list[tuple[int, float]] = []
-        no: list[tuple[int, float]] = []
-        for link in links:
-            i = index[link.condition]
-            p_yes += probabilities[i] * (
-                _present_rate(link.lr_present, link.lr_absent) - UNLINKED_PRESENT_RATE
-            )
-            yes.append((i, link.lr_present))
-            no.append((i, link.lr_absent))
-        expected = p_yes * _entropy_after(probabilities, plogp, yes) + (
+        p_yes = UNLINKED_PRESENT_RATE + sum(probabilities[i] * r for i, r in rates)
+        expected = p_yes * _entropy_after(probabilities, logs, plogp, yes) + (
             1 - p_yes
-        ) * _entropy_after(probabilities, plogp, no)
+        ) * _entropy_after(probabilities, logs, plogp, no)
         gain = current - expected
         if gain > 1e-6:
             scored.append((gain, slug))
@@ -405,8 +438,9 @@ def differential_compute(
     probabilities = _normalise(_log_weights(snapshot, assessment))
     band = None if assessment.age_years is None else _age_band(assessment.age_years)
     ranked_list = []
+    contributions = _contributions(snapshot, assessment)
     for c, p in zip(snapshot.conditions, probabilities, strict=True):
-        supporting, opposing = _contributions(snapshot, assessment, c)
+        supporting, opposing = contributions.get(c.slug, ((), ()))
         ranked_list.append(
             RankedCondition(
                 condition=c.slug,

@@ -119,7 +119,10 @@ def test_amendment_is_a_new_draft_linked_to_the_original(alice):
     assert response.status_code == 201
     new = response.json()
     assert new["amends"] == note["id"] and new["status"] == "draft"
-    assert new["clinician_text"] == "first" and new["present"] == ["facial-weakness", "onset-sudden"]
+    assert new["clinician_text"] == "first" and new["present"] == [
+        "facial-weakness",
+        "onset-sudden",
+    ]
     assert Note.objects.get(pk=note["id"]).status == "final"
     assert AuditEvent.objects.filter(note_id=note["id"], action="amended").exists()
 
@@ -181,3 +184,51 @@ def test_bad_handout_options_are_400(alice):
     assert response.status_code == 400
     body = response.json()
     assert "lang" in body and "paper" in body
+
+
+def test_handout_pdf_for_a_note_with_options_and_audit(alice):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    api = client_for(alice)
+    note = create(api, follow_up_advice="Come back in two weeks.")
+    response = api.get(f"/api/v1/notes/{note['id']}/handout.pdf?lang=es&paper=letter&large=1")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.content))
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [612, 792]
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "Come back in two weeks." in text
+    event = AuditEvent.objects.get(note_id=note["id"], action="printed")
+    assert event.detail == {"language": "es", "paper": "letter", "large_print": True}
+
+
+def test_finalizing_renders_the_handout_into_the_cache_and_printing_is_served_from_it(
+    alice, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from notes import services
+
+    api = client_for(alice)
+    note = create(api)
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"/api/v1/notes/{note['id']}/finalize/")
+    obj = Note.objects.get(pk=note["id"])
+    key = services.handout_cache_key(note=obj, language="en", paper="a4", large_print=False)
+    cached = cache.get(key)
+    assert cached and cached.startswith(b"%PDF")
+    assert api.get(f"/api/v1/notes/{note['id']}/handout.pdf").content == cached
+
+
+def test_draft_handouts_render_fresh(alice):
+    from django.core.cache import cache
+
+    from notes import services
+
+    api = client_for(alice)
+    note = create(api)
+    api.get(f"/api/v1/notes/{note['id']}/handout.pdf")
+    obj = Note.objects.get(pk=note["id"])
+    key = services.handout_cache_key(note=obj, language="en", paper="a4", large_print=False)
+    assert cache.get(key) is None

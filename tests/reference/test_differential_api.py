@@ -159,3 +159,20 @@ def test_schema_documents_the_endpoint(api: APIClient):
     assert json.dumps(post).count("next_questions") >= 1 or "DifferentialOutput" in json.dumps(
         post
     )
+
+
+@pytest.mark.parametrize(
+    "present",
+    [[], ["onset-sudden", "facial-weakness"], ["lip-or-tongue-swelling", "breathing-difficulty"]],
+)
+def test_fast_response_matches_the_documented_serializer(present: list[str]):
+    from reference.api.differential import DifferentialOutputSerializer, differential_as_dict
+    from reference.differential import Assessment, differential_compute
+    from reference.snapshot import snapshot_build
+
+    result = differential_compute(
+        snapshot=snapshot_build(), assessment=Assessment(frozenset(present), frozenset(), 50)
+    )
+    assert differential_as_dict(result) == json.loads(
+        json.dumps(DifferentialOutputSerializer(result).data)
+    )
