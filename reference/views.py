@@ -1,9 +1,11 @@
 """Server-rendered reference pages: thin views over the selectors."""
 
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from reference import selectors
 from reference.differential import (
@@ -76,6 +78,12 @@ def differential_page(request: HttpRequest) -> HttpResponse:
         "checklist": differential_checklist(snapshot=snapshot, assessment=assessment),
         "age": request.GET.get("age", ""),
         "query": _without_fragment(request.GET),
+        # Signing in to save returns to this exact checklist, so nothing ticked is lost.
+        "sign_in_to_save": reverse("login")
+        + "?"
+        + urlencode(
+            {"next": f"{reverse('reference:differential')}?{_without_fragment(request.GET)}"}
+        ),
         "sources": snapshot.sources,
     }
     if request.GET.get("fragment") == "1":

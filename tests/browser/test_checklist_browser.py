@@ -103,3 +103,31 @@ def test_next_question_tick_sets_the_checklist(browser, live_server, reference):
     WebDriverWait(browser, 10).until(lambda d: f"{finding}={state}" in d.current_url)
     radio = browser.find_element(By.CSS_SELECTOR, f'input[name="{finding}"][value="{state}"]')
     assert radio.is_selected()
+
+
+def test_save_as_note_keeps_findings_ticked_after_live_updates(
+    browser, live_server, reference, django_user_model
+):
+    from notes.models import Note
+
+    user = django_user_model.objects.create_user("clin", password="a-long-test-password-1")
+    browser.get(f"{live_server.url}/accounts/login/")
+    browser.find_element(By.ID, "id_username").send_keys("clin")
+    browser.find_element(By.ID, "id_password").send_keys("a-long-test-password-1")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "/accounts/login/" not in d.current_url)
+    browser.get(f"{live_server.url}/differential/")
+    mark(browser, "fever", "present")
+    mark(browser, "trismus-or-risus", "present")
+    WebDriverWait(browser, 10).until(
+        ec.presence_of_element_located(
+            (By.CSS_SELECTOR, '#save-note input[name="trismus-or-risus"]')
+        )
+    )
+    button = browser.find_element(By.CSS_SELECTOR, "#save-note button")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    WebDriverWait(browser, 10).until(lambda d: "/notes/" in d.current_url)
+    note = Note.objects.get(owner=user)
+    assert note.present == ["fever", "trismus-or-risus"]
+    assert "tetanus" in {f["condition"] for f in note.result["red_flags"]}

@@ -68,3 +68,9 @@ def test_page_makes_no_query_once_the_snapshot_is_built(
     client.get(URL)
     with django_assert_max_num_queries(0):
         client.get(URL, {"fever": "present"})
+
+
+def test_anonymous_save_link_returns_to_the_same_checklist_after_sign_in(client: Client):
+    html = client.get(URL, {"fever": "present", "age": "40"}).content.decode()
+    assert "Sign in to save as note" in html
+    assert 'href="/accounts/login/?next=%2Fdifferential%2F%3Ffever%3Dpresent%26age%3D40"' in html
