@@ -8,7 +8,7 @@ Red flags are rules evaluated on the findings alone, so no ranking can hide them
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from reference.models import PRIORITY_ORDER, URGENCY_ORDER
@@ -110,7 +110,6 @@ class Differential:
     red_flags: tuple[RedFlag, ...]
     workup: tuple[WorkupLine, ...]
     next_questions: tuple[NextQuestion, ...]
-    condition_names: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def assessment_parse(
@@ -467,7 +466,6 @@ def differential_compute(
         next_questions=next_questions_choose(
             snapshot=snapshot, assessment=assessment, probabilities=probabilities, limit=next_limit
         ),
-        condition_names={c.slug: c.name for c in snapshot.conditions},
     )
 
 
