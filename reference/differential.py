@@ -111,6 +111,14 @@ class Differential:
     workup: tuple[WorkupLine, ...]
     next_questions: tuple[NextQuestion, ...]
 
+    @property
+    def flagged_conditions(self) -> tuple[tuple[str, str], ...]:
+        """(condition name, most urgent level) once per flagged condition, most urgent first."""
+        seen: dict[str, str] = {}
+        for flag in self.red_flags:  # already sorted most urgent first
+            seen.setdefault(flag.condition_name, flag.urgency)
+        return tuple(seen.items())
+
 
 def assessment_parse(
     *, snapshot: Snapshot, present: object, absent: object, age_years: object

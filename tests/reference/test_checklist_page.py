@@ -74,3 +74,11 @@ def test_anonymous_save_link_returns_to_the_same_checklist_after_sign_in(client:
     html = client.get(URL, {"fever": "present", "age": "40"}).content.decode()
     assert "Sign in to save as note" in html
     assert 'href="/accounts/login/?next=%2Fdifferential%2F%3Ffever%3Dpresent%26age%3D40"' in html
+
+
+def test_a_pinned_summary_names_the_red_flags_for_narrow_screens(client: Client):
+    html = client.get(
+        URL, {"lip-or-tongue-swelling": "present", "breathing-difficulty": "present"}
+    ).content.decode()
+    start = html.index('class="ddx-summary has-flags"')
+    assert "Angioedema (emergency)" in html[start : start + 600]
