@@ -65,8 +65,9 @@ class HandoutContent:
     condition_name: str  # in the chosen language
     explanation: str  # Condition.patient_text in the chosen language
     urgency: str  # emergency|urgent|soon|routine
-    clinician_advice: str  # free text typed by the clinician (may be empty)
-    follow_up: str  # when to come back, free text (may be empty)
+    # The clinician's advice for the patient (the note's follow_up_advice), free text that
+    # may be empty. The clinician's own notes for the record never reach a handout.
+    follow_up: str
     clinician_name: str
     clinic_name: str
     date: datetime.date
@@ -136,7 +137,6 @@ def handout_content_build(
     *,
     condition_slug: str,
     language: str,
-    clinician_advice: str,
     follow_up: str,
     clinician_name: str,
     clinic_name: str,
@@ -163,7 +163,6 @@ def handout_content_build(
             condition.translations, language, "patient_text", condition.patient_text
         ),
         urgency=condition.urgency,
-        clinician_advice=clinician_advice.strip(),
         follow_up=follow_up.strip(),
         clinician_name=clinician_name,
         clinic_name=clinic_name,
@@ -196,19 +195,15 @@ def handout_sample(*, language: str = "en") -> HandoutContent:
             answer=_text(tr, language, "patient_text", b["patient_text"]),
         )
 
-    advice = {
+    follow_up = {
         "en": (
-            "Your examination today was normal. Cut down to one cup of coffee a day, "
-            "and try to sleep seven to eight hours a night for the next month."
+            "Your examination today was normal. Cut down to one cup of coffee a day. "
+            "Come back in 6 weeks if the twitch has not settled, or sooner if it spreads."
         ),
         "es": (
-            "Su exploración de hoy fue normal. Tome como mucho una taza de café al día "
-            "e intente dormir de siete a ocho horas cada noche durante el próximo mes."
+            "Su exploración de hoy fue normal. Tome como mucho una taza de café al día. "
+            "Vuelva en 6 semanas si el temblor no ha mejorado, o antes si se extiende."
         ),
-    }
-    follow_up = {
-        "en": "Come back in 6 weeks if the twitch has not settled, or sooner if it spreads.",
-        "es": "Vuelva en 6 semanas si el temblor no ha mejorado, o antes si se extiende.",
     }
     return HandoutContent(
         language=language,
@@ -216,7 +211,6 @@ def handout_sample(*, language: str = "en") -> HandoutContent:
         condition_name=_text(condition_tr, language, "name", condition["name"]),
         explanation=_text(condition_tr, language, "patient_text", condition["patient_text"]),
         urgency=condition["urgency"],
-        clinician_advice=advice[language],
         follow_up=follow_up[language],
         clinician_name="Dr Ana Rivera",
         clinic_name="Riverside Family Practice",

@@ -156,8 +156,12 @@ def note_amend(*, note: Note, user: Any) -> Note:
 
 
 def note_text(*, note: Note) -> str:
-    """The clinical note as plain text for pasting into a record."""
-    return render_to_string("notes/clinical_note.txt", note_context(note=note))
+    """The clinical note as plain text for pasting into a record (never marked safe)."""
+    text = render_to_string("notes/clinical_note.txt", note_context(note=note))
+    # The text template has autoescaping off because it is plain text, and the string it
+    # returns is marked safe. Drop the mark (a slice is a plain str), so that any HTML
+    # page showing the note escapes it.
+    return text[:]
 
 
 def note_context(*, note: Note) -> dict[str, Any]:
@@ -212,7 +216,6 @@ def note_handout_pdf(*, note: Note, language: str, paper: str, large_print: bool
     content = handout_content_build(
         condition_slug=note.working_diagnosis,
         language=language,
-        clinician_advice=note.clinician_text,
         follow_up=note.follow_up_advice,
         clinician_name=owner.get_full_name() or owner.get_username(),
         clinic_name=note.clinic_name,

@@ -1,56 +1,18 @@
 """The checklist in a real headless Chromium: live update, keyboard use, one-click ticks."""
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from reference.loading import reference_load
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser() -> Iterator[webdriver.Chrome]:
-    chromium = shutil.which("chromium")
-    driver_path = shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        pytest.fail("Chromium and chromedriver are required: run scripts/system-deps.sh")
-    profile = tempfile.mkdtemp()
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture
-def reference() -> None:
-    # Live-server tests run in transactions that are flushed: load the content here.
-    reference_load(directory=settings.REFERENCE_FIXTURES_DIR)
 
 
 def mark(driver: webdriver.Chrome, finding: str, state: str) -> None:
@@ -111,11 +73,7 @@ def test_save_as_note_keeps_findings_ticked_after_live_updates(
     from notes.models import Note
 
     user = django_user_model.objects.create_user("clin", password="a-long-test-password-1")
-    browser.get(f"{live_server.url}/accounts/login/")
-    browser.find_element(By.ID, "id_username").send_keys("clin")
-    browser.find_element(By.ID, "id_password").send_keys("a-long-test-password-1")
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda d: "/accounts/login/" not in d.current_url)
+    sign_in(browser, live_server.url, "clin", "a-long-test-password-1")
     browser.get(f"{live_server.url}/differential/")
     mark(browser, "fever", "present")
     mark(browser, "trismus-or-risus", "present")

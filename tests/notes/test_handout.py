@@ -32,7 +32,6 @@ def build(slug: str, language: str = "en") -> Any:
     return handout_content_build(
         condition_slug=slug,
         language=language,
-        clinician_advice="",
         follow_up="",
         clinician_name="Dr Test",
         clinic_name="Test Clinic",
@@ -158,7 +157,7 @@ def test_sample_in_spanish_uses_the_translation_catalogue():
 
 def test_clinician_text_is_escaped():
     content = handout_sample()
-    content = type(content)(**{**content.__dict__, "clinician_advice": "<img src=x>"})
+    content = type(content)(**{**content.__dict__, "follow_up": "<img src=x>"})
     page = handout_html(content=content, paper="a4", large_print=False)
     assert "<img src=x>" not in page
     assert "&lt;img src=x&gt;" in page
