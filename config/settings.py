@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. Production safety comes from the
 environment: DEBUG is off unless asked for, and SECRET_KEY must be set when it is off.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -28,6 +29,15 @@ def env_bool(name: str, *, default: bool = False) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    """Read a whole number."""
+    raw = env_str(name, str(default)).strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -57,13 +67,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "reference",
     "notes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.ClinicalResponseHeadersMiddleware",
+    "config.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,9 +111,24 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env_str("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a sound default for a small clinic. IMMEDIATE: every atomic() block takes
+    # the write lock when it starts, so a transaction that reads and then writes waits
+    # for another writer instead of failing with "database is locked" (a deferred
+    # transaction cannot upgrade its read lock). `timeout` is how long it waits; WAL lets
+    # readers carry on while one connection writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_TIMEOUT_SECONDS", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    if env_str("SQLITE_TEST_NAME"):
+        # Tests that run real threads against a live server need a file-backed database;
+        # Django's in-memory test database is shared with the server thread.
+        DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -106,6 +137,24 @@ CACHES = {
         "LOCATION": env_str("CACHE_LOCATION", "liptwitch"),
     }
 }
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username and address before any check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout: 10 failures for one username from one client address lock that pair
+# for 15 minutes, so one clinic behind one proxy address is never locked out as a whole.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip_address"
+# The client address comes from REMOTE_ADDR, or, behind a reverse proxy you control, from
+# the header it sets (e.g. HTTP_X_FORWARDED_FOR; its last address is the one your proxy
+# saw). Never set this without such a proxy: clients could choose their own address.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,12 +187,26 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Sign-out after 30 minutes without a request (each request renews the session).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Behind a TLS proxy that sets X-Forwarded-Proto (and strips any the client sent).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0"))
+# HSTS is sent only over HTTPS, so it is on by default whenever DEBUG is off.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Request bodies: 1 MiB is far above any real note (about 13 kB at most) or differential.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1_048_576)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -157,7 +220,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["reference.api.renderers.FastJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["reference.api.parsers.StrictJSONParser"],
+    # Anonymous API calls (the differential, the reference) are throttled per client
+    # address, read as sign-in lockout reads it. Counts live in the cache, which must be
+    # shared (Redis) when several workers serve the app.
+    "DEFAULT_THROTTLE_CLASSES": ["config.middleware.AnonClientRateThrottle"],
 }
+THROTTLE_ANON_RATE = env_str("THROTTLE_ANON_RATE", "120/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lip twitching reference API",
@@ -172,6 +240,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Deep links put a link inside each operation's expand button (axe: nested-interactive);
+    # without them the path is plain text. Page and contrast: templates/drf_spectacular/.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 
 # Where the reference content (JSON) lives; see fixtures/reference/README.md.
@@ -180,8 +251,32 @@ REFERENCE_FIXTURES_DIR = BASE_DIR / "fixtures" / "reference"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_document_text": {"()": "notes.logging.DocumentTextFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs each rendering step at INFO; refused URLs still show as warnings.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs each rendering step at INFO, and its warnings can quote the
+        # document (a missing glyph names the character): keep their kind, drop the text.
+        "weasyprint": {"filters": ["no_document_text"]},
+        "weasyprint.progress": {"level": "WARNING", "filters": ["no_document_text"]},
+    },
+}
+
+# Content-Security-Policy (django-csp)
+# Every script and style is a file of ours: no inline script, no style attributes, no
+# 'unsafe-inline' and no nonces. The Swagger UI is the split view (its init script is a
+# separate request). tests/browser/test_accessibility.py fails on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
 }

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from notes import services
 from notes.models import AuditEvent, Note
+from reference.api.errors import unknown_fields_errors
 
 HANDOUT_PARAMETERS = [
     OpenApiParameter("lang", str, enum=["en", "es"], description="Language (default en)."),
@@ -67,9 +68,12 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):
             raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
-        unknown = sorted(set(data) - set(self.fields))
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        unknown = set(data) - set(self.fields)
         if unknown:
-            raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
+            raise serializers.ValidationError(
+                unknown_fields_errors(unknown, expected=", ".join(sorted(writable)))
+            )
         validated = super().to_internal_value(data)
         # The domain validates findings and age strictly (shared with the differential).
         for key in ("present", "absent", "age_years"):
@@ -100,6 +104,19 @@ class NoteViewSet(
 
     def get_queryset(self) -> QuerySet[Note]:
         return Note.objects.filter(owner_id=self.request.user.pk).select_related("owner")
+
+    def get_object(self) -> Note:
+        note = services.note_for_user(pk=self.kwargs["pk"], user=self.request.user)
+        self.check_object_permissions(self.request, note)
+        return note
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Your notes, newest first, in full; each listed note is audited as viewed."""
+        notes = list(self.get_queryset())
+        services.audit_record_many(
+            notes=notes, user=request.user, action=AuditEvent.Action.VIEWED, via="list"
+        )
+        return Response(self.get_serializer(notes, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         note = self.get_object()

@@ -1,7 +1,29 @@
 """Stored assessments (notes) owned by a clinician, and their audit trail."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from notes.validators import PlainTextValidator
+
+# Limits on typed text. Text printed on the handout must fit its two-page budget; the
+# clinician's private text is generous but bounded, so no note can stall a worker.
+NAME_MAX = 200
+HANDOUT_TEXT_MAX = 1_000
+PRIVATE_TEXT_MAX = 10_000
+
+
+def _text_field(max_length: int, **kwargs: object) -> models.TextField:
+    # TextField keeps max_length for forms and serializers only; the validator makes the
+    # model itself (and so every path through notes.services) enforce it.
+    return models.TextField(
+        max_length=max_length,
+        validators=[MaxLengthValidator(max_length), PlainTextValidator()],
+        blank=True,
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 class Note(models.Model):
@@ -19,7 +41,9 @@ class Note(models.Model):
     amends = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
-    presenting_complaint = models.CharField(max_length=200, default="Lip twitching")
+    presenting_complaint = models.CharField(
+        max_length=NAME_MAX, default="Lip twitching", validators=[PlainTextValidator()]
+    )
     present = models.JSONField(default=list, blank=True)
     absent = models.JSONField(default=list, blank=True)
     age_years = models.FloatField(null=True, blank=True)
@@ -27,9 +51,15 @@ class Note(models.Model):
     reference_version = models.CharField(max_length=32)
     reference_fingerprint = models.CharField(max_length=32)
     working_diagnosis = models.SlugField(max_length=80)
-    clinician_text = models.TextField(blank=True)
-    follow_up_advice = models.TextField(blank=True)
-    clinic_name = models.CharField(max_length=200, blank=True)
+    clinician_text = _text_field(
+        PRIVATE_TEXT_MAX, help_text="The clinician's notes for the record; never on a handout."
+    )
+    follow_up_advice = _text_field(
+        HANDOUT_TEXT_MAX, help_text="Advice for the patient, printed on the handout."
+    )
+    clinic_name = models.CharField(
+        max_length=NAME_MAX, blank=True, validators=[PlainTextValidator()]
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -38,7 +68,15 @@ class Note(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(finalized_at__isnull=False),
                 name="final_note_has_finalized_at",
-            )
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("clinician_text"), PRIVATE_TEXT_MAX),
+                name="clinician_text_bounded",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("follow_up_advice"), HANDOUT_TEXT_MAX),
+                name="follow_up_advice_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,6 +105,7 @@ class AuditEvent(models.Model):
         AMENDED = "amended", "Amended"
         PRINTED = "printed", "Printed handout"
         EXPORTED = "exported", "Exported"
+        REFUSED = "refused", "Access refused"
 
     note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="audit_events")
     user = models.ForeignKey(

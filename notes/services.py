@@ -8,7 +8,9 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -40,6 +42,53 @@ class NoteFinalizedError(ConflictError):
 def audit_record(*, note: Note, user: Any, action: str, **detail: Any) -> None:
     """Append one audit event."""
     AuditEvent.objects.create(note=note, user=user, action=action, detail=detail)
+
+
+def audit_record_many(*, notes: list[Note], user: Any, action: str, **detail: Any) -> None:
+    """Append one audit event per note, in one query."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(note=n, user=user, action=action, detail=detail) for n in notes
+    )
+
+
+def note_for_user(*, pk: Any, user: Any) -> Note:
+    """The user's own note, or Http404; a try at someone else's note is audited."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such note.") from None
+    note = Note.objects.select_related("owner").filter(pk=pk).first()
+    if note is None:
+        raise Http404("No such note.")
+    if note.owner_id != user.pk:
+        audit_record(note=note, user=user, action=AuditEvent.Action.REFUSED)
+        raise Http404("No such note.")
+    return note
+
+
+def _text_validate(text: dict[str, Any]) -> dict[str, str]:
+    """Check typed text against the model's own limits, the one rule for API and pages."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, str] = {}
+    for key, value in text.items():
+        if key not in EDITABLE:
+            continue
+        if not isinstance(value, str):
+            errors[key] = ["Must be text."]
+            continue
+        field = Note._meta.get_field(key)
+        assert isinstance(field, models.Field)
+        try:
+            field.run_validators(value)
+            if not value and not field.blank:
+                raise ValidationError("This field may not be blank.")
+        except ValidationError as exc:
+            errors[key] = list(exc.messages)
+        else:
+            clean[key] = value
+    if errors:
+        raise NoteInputError(errors)
+    return clean
 
 
 def _compute(present: Any, absent: Any, age_years: Any) -> tuple[dict[str, Any], Any]:
@@ -75,6 +124,7 @@ def note_create(
     **text: str,
 ) -> Note:
     """Compute the differential for the input and store it with the clinician's text."""
+    clean_text = _text_validate(text)
     result, assessment = _compute(present, absent, age_years)
     note = Note.objects.create(
         owner=owner,
@@ -86,7 +136,7 @@ def note_create(
         reference_fingerprint=result["reference_fingerprint"],
         working_diagnosis=_working_diagnosis(result, working_diagnosis),
         amends=amends,
-        **{k: v for k, v in text.items() if k in EDITABLE},
+        **clean_text,
     )
     audit_record(note=note, user=owner, action=AuditEvent.Action.CREATED)
     return note
@@ -95,6 +145,7 @@ def note_create(
 @transaction.atomic
 def note_update(*, note: Note, user: Any, **changes: Any) -> Note:
     """Change a draft; a new input recomputes the differential. Final notes refuse."""
+    text = _text_validate({k: v for k, v in changes.items() if k in EDITABLE})
     note = Note.objects.select_for_update().get(pk=note.pk)
     if note.is_final:
         raise NoteFinalizedError(note)
@@ -116,9 +167,9 @@ def note_update(*, note: Note, user: Any, **changes: Any) -> Note:
     if "working_diagnosis" in changes:
         note.working_diagnosis = _working_diagnosis(note.result, changes["working_diagnosis"])
         changed.append("working_diagnosis")
-    for key in EDITABLE:
-        if key in changes and getattr(note, key) != changes[key]:
-            setattr(note, key, changes[key])
+    for key, value in text.items():
+        if getattr(note, key) != value:
+            setattr(note, key, value)
             changed.append(key)
     if changed:
         note.save()
@@ -136,12 +187,27 @@ def note_finalize(*, note: Note, user: Any) -> Note:
     note.finalized_at = timezone.now()
     note.save(update_fields=["status", "finalized_at", "updated_at"])
     audit_record(note=note, user=user, action=AuditEvent.Action.FINALIZED)
-    transaction.on_commit(lambda: note_handout_pdf(note=note, language="en", paper="a4"))
+    # Warming the cache is a courtesy: robust=True logs a failure instead of raising, so a
+    # committed finalize is always reported as the success it is.
+    transaction.on_commit(
+        lambda: note_handout_pdf(note=note, language="en", paper="a4"), robust=True
+    )
     return note
 
 
+class NoteNotFinalError(ConflictError):
+    def __init__(self, note: Note) -> None:
+        super().__init__(
+            f"Note {note.pk} is a draft: edit it instead. Only a final note is amended."
+        )
+
+
+@transaction.atomic
 def note_amend(*, note: Note, user: Any) -> Note:
-    """Start a new draft from a note, linked to it; the original never changes."""
+    """Start a new draft from a final note, linked to it; the original never changes."""
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    if not note.is_final:
+        raise NoteNotFinalError(note)
     new = note_create(
         owner=user,
         present=list(note.present),

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notes import services
@@ -20,7 +20,7 @@ from reference.snapshot import snapshot_get
 
 
 def _own_note(request: HttpRequest, pk: int) -> Note:
-    return get_object_or_404(Note.objects.select_related("owner"), pk=pk, owner_id=request.user.pk)
+    return services.note_for_user(pk=pk, user=request.user)
 
 
 @login_required
@@ -97,7 +97,11 @@ def note_finalize(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def note_amend(request: HttpRequest, pk: int) -> HttpResponse:
-    new = services.note_amend(note=_own_note(request, pk), user=request.user)
+    try:
+        new = services.note_amend(note=_own_note(request, pk), user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("notes:detail", pk=pk)
     messages.success(request, f"Amendment started as a new draft of note {pk}.")
     return redirect("notes:detail", pk=new.pk)
 

@@ -7,6 +7,7 @@ Red flags are rules evaluated on the findings alone, so no ranking can hide them
 """
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from reference.models import PRIORITY_ORDER, URGENCY_ORDER
 from reference.snapshot import Snapshot
 
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2}
+# What a slug or a field name looks like; other strings are never echoed in errors.
+SLUG_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,80}")
 AGE_BANDS = ("infant", "child", "adult", "older")
 # Heuristic for the question chooser only: how often a finding with no evidence link for a
 # condition is present in it. It never enters the ranking itself.
@@ -140,16 +143,18 @@ def assessment_parse(
         if bad_types:
             problems.append(f"Items must be strings; not at positions {bad_types[:10]}.")
         slugs = [x for x in raw if isinstance(x, str)]
-        unknown = sorted({x for x in slugs if x not in snapshot.findings})
+        unknown = [i for i, x in enumerate(slugs) if x not in snapshot.findings]
         if unknown:
-            problems.append("Unknown finding slugs: " + ", ".join(unknown[:20]) + ".")
-        dupes = sorted({x for x in slugs if slugs.count(x) > 1})
+            problems.append(_unknown_slugs_message([slugs[i] for i in unknown], unknown))
+        dupes = sorted({x for x in slugs if x in snapshot.findings and slugs.count(x) > 1})
         if dupes:
             problems.append("Listed more than once: " + ", ".join(dupes) + ".")
         if problems:
             errors[name] = problems
         lists[name] = slugs
-    both = sorted(set(lists.get("present", [])) & set(lists.get("absent", [])))
+    both = sorted(
+        set(lists.get("present", [])) & set(lists.get("absent", [])) & snapshot.findings.keys()
+    )
     if both:
         errors.setdefault("absent", []).append(
             "Marked both present and absent: " + ", ".join(both) + "."
@@ -158,8 +163,10 @@ def assessment_parse(
     if age_years is not None:
         if isinstance(age_years, bool) or not isinstance(age_years, int | float):
             errors["age_years"] = ["Must be a number of years from 0 to 120."]
-        elif not math.isfinite(age_years) or not 0 <= age_years <= 120:
-            errors["age_years"] = [f"Must be from 0 to 120, not {age_years}."]
+        elif not 0 <= age_years <= 120:
+            # Compared, never converted or printed: an integer of 10**309 overflows a float
+            # and one of 5,000 digits cannot be turned into a string. NaN fails the test.
+            errors["age_years"] = ["Must be a number of years from 0 to 120."]
         else:
             age = float(age_years)
     if errors:
@@ -169,6 +176,19 @@ def assessment_parse(
         absent=frozenset(lists.get("absent", [])),
         age_years=age,
     )
+
+
+def _unknown_slugs_message(unknown: list[str], positions: list[int]) -> str:
+    # Echo only what looks like a slug: anything else may be text a person typed (a name,
+    # a note) or an unprintable string, and neither belongs in an error message.
+    shown = sorted({x for x in unknown if SLUG_SHAPE.fullmatch(x)})
+    hidden = [p for x, p in zip(unknown, positions, strict=True) if not SLUG_SHAPE.fullmatch(x)]
+    parts = []
+    if shown:
+        parts.append("Unknown finding slugs: " + ", ".join(shown[:20]) + ".")
+    if hidden:
+        parts.append(f"Items at positions {hidden[:10]} are not finding slugs.")
+    return " ".join(parts)
 
 
 def assessment_from_form(

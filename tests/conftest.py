@@ -41,3 +41,9 @@ def _plain_static_storage(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _relaxed_throttle(settings: Any) -> None:
+    """Hypothesis sends hundreds of anonymous requests per test; throttling has its own test."""
+    settings.THROTTLE_ANON_RATE = "1000000/minute"

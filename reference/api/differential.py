@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reference.api.errors import unknown_fields_errors
 from reference.differential import (
     Assessment,
     AssessmentError,
@@ -39,10 +40,10 @@ class DifferentialInputSerializer(serializers.Serializer[Assessment]):
             raise serializers.ValidationError(
                 {"non_field_errors": ["The body must be a JSON object."]}
             )
-        unknown = sorted(set(data) - INPUT_FIELDS)
+        unknown = set(data) - INPUT_FIELDS
         if unknown:
             raise serializers.ValidationError(
-                {name: ["Unknown field; expected present, absent, age_years."] for name in unknown}
+                unknown_fields_errors(unknown, expected="present, absent, age_years")
             )
         try:
             return assessment_parse(

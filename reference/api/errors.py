@@ -7,7 +7,20 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from reference.differential import SLUG_SHAPE
 from reference.errors import DomainError
+
+
+def unknown_fields_errors(unknown: set[str], *, expected: str) -> dict[str, list[str]]:
+    """Errors for unexpected keys in a JSON object, echoing only keys shaped like names."""
+    message = f"Unknown field; expected {expected}."
+    errors = {k: [message] for k in sorted(unknown) if SLUG_SHAPE.fullmatch(k)}
+    hidden = len(unknown) - len(errors)
+    if hidden:
+        errors["non_field_errors"] = [
+            f"{hidden} unknown field(s) whose names are not field names; expected {expected}."
+        ]
+    return errors
 
 
 def _flatten(detail: Any) -> str:

@@ -1,6 +1,7 @@
 """JSON rendering with orjson: the differential body is ~30 kB and the standard encoder
 cost more than the ranking itself (see bench/differential.py)."""
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,5 +21,9 @@ class FastJSONRenderer(JSONRenderer):
         try:
             return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         except TypeError:
-            # Lazy strings, decimals and other types orjson does not know: DRF's encoder.
-            return super().render(data, accepted_media_type, renderer_context)
+            # Lazy strings, decimals and other types orjson does not know, and strings it
+            # cannot encode as UTF-8 (lone surrogates): DRF's encoder, ASCII-only so that
+            # even a lone surrogate becomes a valid \u escape instead of a 500.
+            return json.dumps(
+                data, cls=self.encoder_class, ensure_ascii=True, allow_nan=False
+            ).encode("ascii")

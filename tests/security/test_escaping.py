@@ -1,6 +1,7 @@
 """Typed text stays plain text wherever it is shown; private notes never reach the patient."""
 
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,7 +22,7 @@ def alice() -> User:
     return User.objects.create_user("alice", password="correct-horse-battery")
 
 
-def note_with(owner: User, **text: str) -> Note:
+def note_with(owner: User, **text: Any) -> Note:
     return services.note_create(
         owner=owner, present=["onset-sudden", "facial-weakness"], age_years=70, **text
     )
