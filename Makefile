@@ -8,7 +8,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv system-deps run test lint typecheck check pytest pytest-postgres bench clean
+.PHONY: help venv node system-deps run test lint typecheck security check pytest pytest-postgres bench load clean
 
 help:
 	@echo "make run    start the app on SQLite with the reference loaded"
@@ -22,6 +22,13 @@ help:
 	touch $@
 
 venv: .venv/.synced
+
+# axe-core for the accessibility checks in the browser tests, from the npm registry.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: node_modules/.installed
 
 system-deps:
 	bash scripts/system-deps.sh
@@ -39,23 +46,43 @@ lint: venv
 typecheck: venv
 	DEBUG=1 .venv/bin/mypy .
 
+security: venv
+	.venv/bin/bandit -c pyproject.toml -q -r config notes reference
+
 check: venv
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=deploy-check-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level ERROR
 
-pytest: venv
-	SECRET_KEY=test-only $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+# On SQLite: the suite (schemathesis included), then the concurrency tests on a
+# file-backed database (real threads; Django's in-memory test database would serialise
+# them), then the browser tests (axe-core on every page).
+pytest: venv node
+	SECRET_KEY=test-only $(PY) -m pytest -m "not browser and not concurrency" $(PYTEST_ARGS)
+	db=$$(mktemp -u /tmp/liptwitch-test-XXXXXX.sqlite3); \
+	  SECRET_KEY=test-only SQLITE_TEST_NAME=$$db $(PY) -m pytest -m concurrency $(PYTEST_ARGS); \
+	  rc=$$?; rm -f $$db $$db-wal $$db-shm; exit $$rc
 	SECRET_KEY=test-only $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
+# On a throwaway PostgreSQL cluster with a throwaway Redis as the cache, as a clinic with
+# several app servers runs it; then a backup taken with pg_dump and restored.
 pytest-postgres: venv
-	SECRET_KEY=test-only bash scripts/with-postgres.sh $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	SECRET_KEY=test-only bash scripts/with-postgres.sh bash scripts/with-redis.sh \
+	  $(PY) -m pytest -m "not browser and not concurrency" $(PYTEST_ARGS)
+	SECRET_KEY=test-only PGTEST_PORT=54330 bash scripts/with-postgres.sh \
+	  bash scripts/with-redis.sh $(PY) -m pytest -m concurrency $(PYTEST_ARGS)
+	SECRET_KEY=test-only PGTEST_PORT=54331 bash scripts/with-postgres.sh bash scripts/test-backup.sh
 
-test: system-deps venv lint typecheck check pytest pytest-postgres
+test: system-deps venv node lint typecheck security check pytest pytest-postgres
 
 bench: venv
 	SECRET_KEY=bench-only $(PY) bench/differential.py
 	SECRET_KEY=bench-only $(PY) bench/handout.py
 
+# The load run (about 5 minutes): 32 clients on the differential, 8 on the handout,
+# on SQLite and on PostgreSQL. See bench/load.py.
+load: venv
+	SECRET_KEY=bench-only $(PY) bench/load.py --both
+
 clean:
-	rm -rf .venv db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv node_modules db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -77,7 +77,8 @@ def _text_validate(text: dict[str, Any]) -> dict[str, str]:
             errors[key] = ["Must be text."]
             continue
         field = Note._meta.get_field(key)
-        assert isinstance(field, models.Field)
+        if not isinstance(field, models.Field):  # EDITABLE names only concrete fields
+            raise TypeError(f"{key} is not a field")
         try:
             field.run_validators(value)
             if not value and not field.blank:

@@ -1,6 +1,6 @@
 """Note pages: thin views over notes.services. Every page requires sign-in."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,9 +46,8 @@ def note_new(request: HttpRequest) -> HttpResponse:
     if errors:
         messages.error(request, "; ".join(" ".join(v) for v in errors.values()))
         return redirect("reference:differential")
-    assert isinstance(request.user, User)  # login_required
     note = services.note_create(
-        owner=request.user,
+        owner=cast(User, request.user),  # login_required: a signed-in User
         present=sorted(assessment.present),
         absent=sorted(assessment.absent),
         age_years=assessment.age_years,

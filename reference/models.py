@@ -37,6 +37,26 @@ class Priority(models.TextChoices):
 PRIORITY_ORDER = {"immediate": 0, "soon": 1, "routine": 2, "consider": 3, "not-recommended": 4}
 
 
+class ContentState(models.Model):
+    """One row that changes, in the same transaction, whenever reference content changes.
+
+    Every process reads it once per request (a primary-key lookup) and rebuilds its
+    in-memory snapshot when it differs, so all workers on all servers rank with the same
+    content, whatever the cache backend. `fingerprint` is the hash of the content at
+    `token`, filled in by the first process that builds it.
+    """
+
+    token = models.CharField(max_length=32)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="one_content_state")]
+
+    def __str__(self) -> str:
+        return f"content {self.fingerprint or self.token}"
+
+
 class ContentVersion(models.Model):
     """A release of the reference content; notes record the version they used."""
 

@@ -1,9 +1,10 @@
 """An immutable in-memory snapshot of the reference, for the ranking engine.
 
-Built once per content change with a fixed number of queries; requests then read it
-without touching the database. Edits (admin or `load_reference`) change a token in the
-cache, and the next request rebuilds the snapshot. Use a shared cache (Redis, Memcached)
-when several worker processes serve the app, so an edit reaches all of them.
+Built once per content change with a fixed number of queries. Edits (admin or
+`load_reference`) change the token of the one `ContentState` row in the same transaction;
+each request reads that token (one primary-key lookup) and rebuilds the snapshot when it
+has changed, so every worker of every server picks up an edit within one request,
+whatever the cache backend.
 """
 
 import hashlib
@@ -13,10 +14,6 @@ import uuid
 from dataclasses import asdict, dataclass
 from types import MappingProxyType
 from typing import Any
-
-from django.core.cache import cache
-
-TOKEN_KEY = "reference:snapshot-token"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,23 +222,42 @@ _lock = threading.Lock()
 _current: tuple[str, Snapshot] | None = None
 
 
+def _content_token() -> str:
+    """The content state's token: one primary-key read; "" before any content exists."""
+    from reference.models import ContentState
+
+    return ContentState.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
 def snapshot_get() -> Snapshot:
     """Return the current snapshot, rebuilding it if the content changed since."""
     global _current
-    token = cache.get(TOKEN_KEY)
+    token = _content_token()
     current = _current
-    if current is not None and token is not None and current[0] == token:
+    if current is not None and current[0] == token:
         return current[1]
     with _lock:
-        if token is None:
-            token = uuid.uuid4().hex
-            cache.add(TOKEN_KEY, token, timeout=None)
-            token = cache.get(TOKEN_KEY) or token
         if _current is None or _current[0] != token:
-            _current = (token, snapshot_build())
+            snapshot = snapshot_build()
+            _current = (token, snapshot)
+            _fingerprint_record(token=token, fingerprint=snapshot.fingerprint)
         return _current[1]
 
 
+def _fingerprint_record(*, token: str, fingerprint: str) -> None:
+    # Only while the token is still the one this snapshot was built for.
+    from reference.models import ContentState
+
+    if token:
+        ContentState.objects.filter(pk=1, token=token).exclude(fingerprint=fingerprint).update(
+            fingerprint=fingerprint
+        )
+
+
 def snapshot_invalidate(**_: Any) -> None:
-    """Mark the snapshot stale in every process that shares the cache."""
-    cache.set(TOKEN_KEY, uuid.uuid4().hex, timeout=None)
+    """Mark the content changed, in the same transaction as the change, for every process."""
+    from reference.models import ContentState
+
+    token = uuid.uuid4().hex
+    if not ContentState.objects.filter(pk=1).update(token=token, fingerprint=""):
+        ContentState.objects.get_or_create(pk=1, defaults={"token": token})

@@ -231,3 +231,33 @@ def test_every_condition_and_handout_belief_has_a_spanish_translation():
     for belief in Belief.objects.all():
         es = belief.translations.get("es", {})
         assert es.get("claim") and es.get("patient_text"), belief.slug
+
+
+@pytest.mark.django_db
+def test_the_handout_cache_is_the_shared_cache_when_one_is_configured(
+    django_capture_on_commit_callbacks,
+):
+    """With REQUIRE_SHARED_CACHE (the PostgreSQL + Redis run), a finalized handout is in Redis."""
+    import os
+
+    from django.conf import settings
+    from django.contrib.auth.models import User
+
+    from notes import services
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if os.environ.get("REQUIRE_SHARED_CACHE"):
+        assert backend == "django.core.cache.backends.redis.RedisCache"
+    user = User.objects.create_user("alice", password="correct-horse-battery")
+    note = services.note_create(owner=user, present=["fever"])
+    with django_capture_on_commit_callbacks(execute=True):
+        note = services.note_finalize(note=note, user=user)
+    key = services.handout_cache_key(note=note, language="en", paper="a4", large_print=False)
+    if backend.endswith("RedisCache"):
+        import redis
+
+        client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+        keys: Any = client.keys("*handout*")
+        assert any(key in k.decode() for k in keys)
+    pdf = services.note_handout_pdf(note=note, language="en", paper="a4")
+    assert pdf.startswith(b"%PDF")
