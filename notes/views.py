@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from notes import services
 from notes.api import handout_options
@@ -24,8 +24,11 @@ def _own_note(request: HttpRequest, pk: int) -> Note:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def note_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    """Your notes; searching is a POST, so the words searched never reach a URL or a log."""
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+    page_number = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
     notes = Note.objects.filter(owner_id=request.user.pk)
     if query:
         notes = notes.filter(
@@ -34,7 +37,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
             | Q(presenting_complaint__icontains=query)
             | Q(clinic_name__icontains=query)
         )
-    page = Paginator(notes, 20).get_page(request.GET.get("page"))
+    page = Paginator(notes, 20).get_page(page_number)
     return render(request, "notes/list.html", {"page": page, "query": query})
 
 

@@ -81,7 +81,19 @@ def test_list_searches_and_pages(signed_in: Client):
         signed_in.post("/notes/new/", {"fever": "present"})
     html = signed_in.get("/notes/").content.decode()
     assert "Page 1 of 2" in html
-    assert "No notes match" in signed_in.get("/notes/?q=zzzz").content.decode()
+    assert "No notes match" in signed_in.post("/notes/", {"q": "zzzz"}).content.decode()
+
+
+def test_search_words_never_go_into_a_url(signed_in: Client):
+    for _ in range(23):
+        signed_in.post("/notes/new/", {"fever": "present"})
+    html = signed_in.post("/notes/", {"q": "twitch"}).content.decode()
+    assert 'method="post" role="search"' in html
+    assert "Page 1 of 2" in html and 'name="page" value="2"' in html
+    assert "q=twitch" not in html and "?q=" not in html
+    assert (
+        "Page 2 of 2" in signed_in.post("/notes/", {"q": "twitch", "page": "2"}).content.decode()
+    )
 
 
 def test_audit_trail_is_read_only_in_the_admin(client: Client):
