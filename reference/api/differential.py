@@ -2,13 +2,15 @@
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reference.api.errors import unknown_fields_errors
+from reference.api.errors import error_response, unknown_fields_errors
+from reference.api.serializers import ConditionSlugField, FindingSlugField, FindingSlugListField
 from reference.differential import (
     Assessment,
     AssessmentError,
@@ -17,17 +19,38 @@ from reference.differential import (
     assessment_parse,
     differential_compute,
 )
+from reference.models import Finding, Grade, Priority, Urgency, WorkupItem
 from reference.snapshot import snapshot_get
 
 INPUT_FIELDS = {"present", "absent", "age_years"}
 
+# The rules on the input that a JSON schema cannot state, each answered with a 400. The
+# same text is in the operation's description and in its `x-cross-field-rules`.
+CROSS_FIELD_RULES = [
+    "A finding slug in both `present` and `absent` (named under `absent`).",
+]
+INPUT_RULES = """\
+Every bad input is a 400 naming the field and, where they look like slugs, the values:
+- a finding slug not in the vocabulary (`FindingSlug`), listed twice, or a list longer
+  than the vocabulary;
+- a finding slug in both `present` and `absent` (the one rule the schema cannot state);
+- an item that is not a string, or `present`/`absent` that is not a list (`null` is the
+  same as an empty list);
+- `age_years` outside 0 to 120, or not a number (`"71"` is not an age; `null` is unknown);
+- a field other than `present`, `absent` and `age_years`;
+- a body that is not a JSON object, malformed JSON, or a content type other than
+  `application/json`."""
+
 
 class DifferentialInputSerializer(serializers.Serializer[Assessment]):
-    present = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Finding slugs present."
+    """The findings to rank. A finding in neither list is "not assessed"."""
+
+    # The fields document the input; validation is the domain's (`to_internal_value`).
+    present = FindingSlugListField(
+        required=False, allow_null=True, help_text="Finding slugs present."
     )
-    absent = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Finding slugs absent."
+    absent = FindingSlugListField(
+        required=False, allow_null=True, help_text="Finding slugs absent."
     )
     age_years = serializers.FloatField(
         required=False, allow_null=True, min_value=0, max_value=120, help_text="Age in years."
@@ -47,7 +70,7 @@ class DifferentialInputSerializer(serializers.Serializer[Assessment]):
             )
         try:
             return assessment_parse(
-                snapshot=snapshot_get(),
+                snapshot=self.context.get("snapshot") or snapshot_get(),
                 present=data.get("present"),
                 absent=data.get("absent"),
                 age_years=data.get("age_years"),
@@ -56,63 +79,86 @@ class DifferentialInputSerializer(serializers.Serializer[Assessment]):
             raise serializers.ValidationError(exc.errors) from exc
 
 
+class ClosedObjectExtension(OpenApiSerializerExtension):
+    """Request bodies refuse unknown fields (400): `additionalProperties: false`."""
+
+    target_class = DifferentialInputSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = super().map_serializer(auto_schema, direction)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema
+
+
 class ContributionSerializer(serializers.Serializer[Any]):
-    finding = serializers.CharField()
+    finding = FindingSlugField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     state = serializers.ChoiceField(choices=["present", "absent"])
-    likelihood_ratio = serializers.FloatField()
-    is_estimate = serializers.BooleanField()
-    grade = serializers.CharField()
+    likelihood_ratio = serializers.FloatField(help_text="LR+ when present, LR- when absent.")
+    is_estimate = serializers.BooleanField(help_text="An expert estimate: no study gives it.")
+    grade = serializers.ChoiceField(choices=Grade.choices)
 
 
 class RankedConditionSerializer(serializers.Serializer[Any]):
-    condition = serializers.CharField()
+    condition = ConditionSlugField()
     name = serializers.CharField()
-    probability = serializers.FloatField()
-    urgency = serializers.CharField()
+    probability = serializers.FloatField(
+        min_value=0, max_value=1, help_text="Relative probability; they sum to 1."
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
     must_not_miss = serializers.BooleanField()
-    evidence_grade = serializers.CharField()
-    age_likelihood_ratio = serializers.FloatField()
+    evidence_grade = serializers.ChoiceField(choices=Grade.choices)
+    age_likelihood_ratio = serializers.FloatField(
+        help_text="The ratio of the age band given (1 when no age is given)."
+    )
     supporting = ContributionSerializer(many=True)
     opposing = ContributionSerializer(many=True)
 
 
 class RedFlagSerializer(serializers.Serializer[Any]):
-    rule = serializers.CharField()
-    condition = serializers.CharField()
+    """A red-flag rule that fired for the findings (and age) given."""
+
+    rule = serializers.CharField(help_text="The rule's slug (`red_flags[].slug` of a condition).")
+    condition = ConditionSlugField()
     condition_name = serializers.CharField()
-    urgency = serializers.CharField()
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
     message = serializers.CharField()
     action = serializers.CharField()
     basis = serializers.CharField()
-    evidence_grade = serializers.CharField()
-    sources = serializers.ListField(child=serializers.CharField())
-    triggered_by = serializers.ListField(child=serializers.CharField())
+    evidence_grade = serializers.ChoiceField(choices=Grade.choices)
+    sources = serializers.ListField(child=serializers.CharField(), help_text="Source keys.")
+    triggered_by = serializers.ListField(
+        child=FindingSlugField(), help_text="The findings present that made the rule fire."
+    )
 
 
 class WorkupLineSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
-    kind = serializers.CharField()
-    loinc = serializers.CharField()
-    priority = serializers.CharField()
+    kind = serializers.ChoiceField(choices=WorkupItem.Kind.choices)
+    loinc = serializers.CharField(help_text="LOINC code for laboratory tests, else empty.")
+    priority = serializers.ChoiceField(choices=Priority.choices)
     rationale = serializers.CharField()
-    for_conditions = serializers.ListField(child=serializers.CharField())
-    evidence_grade = serializers.CharField()
-    sources = serializers.ListField(child=serializers.CharField())
+    for_conditions = serializers.ListField(child=ConditionSlugField())
+    evidence_grade = serializers.ChoiceField(choices=Grade.choices)
+    sources = serializers.ListField(child=serializers.CharField(), help_text="Source keys.")
 
 
 class NextQuestionSerializer(serializers.Serializer[Any]):
-    finding = serializers.CharField()
+    finding = FindingSlugField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     question = serializers.CharField()
     how_to_elicit = serializers.CharField()
-    category = serializers.CharField()
+    category = serializers.ChoiceField(choices=Finding.Category.choices)
     expected_information_bits = serializers.FloatField()
 
 
 class DifferentialOutputSerializer(serializers.Serializer[Any]):
     reference_version = serializers.CharField()
+    reference_revision = serializers.IntegerField(
+        help_text="Curator changes to the release since it was loaded (2026.1+r3 is 3)."
+    )
     reference_fingerprint = serializers.CharField()
     differential = RankedConditionSerializer(many=True)
     red_flags = RedFlagSerializer(many=True)
@@ -139,6 +185,7 @@ def differential_as_dict(result: Differential) -> dict[str, Any]:
     """
     return {
         "reference_version": result.reference_version,
+        "reference_revision": result.reference_revision,
         "reference_fingerprint": result.reference_fingerprint,
         "differential": [
             {
@@ -201,8 +248,26 @@ class DifferentialView(APIView):
     """Rank every condition for the findings given, with red flags, workup, next questions."""
 
     @extend_schema(
+        description=(
+            "Rank every condition for the findings given, with red flags, workup and the "
+            "next questions worth asking. Stores nothing.\n\n" + INPUT_RULES
+        ),
         request=DifferentialInputSerializer,
-        responses={200: DifferentialOutputSerializer},
+        responses={
+            200: DifferentialOutputSerializer,
+            400: error_response(
+                "Bad input, naming each field: see the rules above.",
+                examples=[
+                    OpenApiExample(
+                        "A finding both present and absent",
+                        value={
+                            "detail": "absent: Marked both present and absent: fever.",
+                            "absent": ["Marked both present and absent: fever."],
+                        },
+                    )
+                ],
+            ),
+        },
         examples=[
             OpenApiExample(
                 "Sudden droop in an older adult",
@@ -214,11 +279,12 @@ class DifferentialView(APIView):
                 request_only=True,
             )
         ],
+        extensions={"x-cross-field-rules": {"status": 400, "rules": CROSS_FIELD_RULES}},
     )
     def post(self, request: Request) -> Response:
-        serializer = DifferentialInputSerializer(data=request.data)
+        # One snapshot for the whole request: validation and ranking see the same content.
+        snapshot = snapshot_get()
+        serializer = DifferentialInputSerializer(data=request.data, context={"snapshot": snapshot})
         serializer.is_valid(raise_exception=True)
-        result = differential_compute(
-            snapshot=snapshot_get(), assessment=serializer.validated_data
-        )
+        result = differential_compute(snapshot=snapshot, assessment=serializer.validated_data)
         return Response(differential_as_dict(result))

@@ -1,8 +1,17 @@
-"""Read-only serializers for the reference API, with explicit fields."""
+"""Read-only serializers for the reference API, with explicit fields.
 
-from typing import Any
+Also the schema vocabulary: finding and condition slugs are documented as enums
+(`FindingSlug`, `ConditionSlug`) built when the schema is generated, from the reference
+the server validates against (see `vocabulary_slugs`).
+"""
 
-from drf_spectacular.utils import extend_schema_field
+import json
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db import DatabaseError
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import Direction, extend_schema_field
 from rest_framework import serializers
 
 from reference.models import (
@@ -17,8 +26,122 @@ from reference.models import (
 )
 from reference.selectors import condition_sources
 
+Vocabulary = Literal["findings", "conditions"]
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+def vocabulary_slugs(kind: Vocabulary) -> list[str]:
+    """The finding or condition slugs the server accepts now, for the schema's enums.
+
+    Read from the loaded reference (the snapshot every request validates against), so a
+    release or an admin edit shows in the schema as soon as the server applies it. A
+    database without content (before `load_reference`, or before `migrate`) would give
+    an empty enum, which OpenAPI forbids: the schema then lists the release in
+    `fixtures/reference/`, which is what the server accepts once it is loaded.
+    """
+    from reference.snapshot import snapshot_get
+
+    try:
+        snapshot = snapshot_get()
+    except DatabaseError:
+        slugs: list[str] = []
+    else:
+        if kind == "findings":
+            slugs = list(snapshot.findings)
+        else:
+            slugs = [c.slug for c in snapshot.conditions]
+    return sorted(slugs) or fixture_slugs(kind)
+
+
+def fixture_slugs(kind: Vocabulary) -> list[str]:
+    """The slugs of the release in `fixtures/reference/`."""
+    directory = settings.REFERENCE_FIXTURES_DIR
+    if kind == "findings":
+        findings = json.loads((directory / "findings.json").read_text(encoding="utf-8"))
+        return sorted(f["slug"] for f in findings)
+    return sorted(
+        json.loads(path.read_text(encoding="utf-8"))["slug"]
+        for path in (directory / "conditions").glob("*.json")
+    )
+
+
+class FindingSlugField(serializers.CharField):
+    """A finding slug; documented as the `FindingSlug` enum (the current vocabulary)."""
+
+
+class ConditionSlugField(serializers.CharField):
+    """A condition slug; documented as the `ConditionSlug` enum (the current vocabulary)."""
+
+
+class _VocabularyExtension(OpenApiSerializerFieldExtension):
+    kind: Vocabulary
+    component: str
+    description: str
+
+    def get_name(self) -> str:
+        return self.component
+
+    def map_serializer_field(self, auto_schema: Any, direction: Direction) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "enum": vocabulary_slugs(self.kind),
+            "description": self.description,
+        }
+
+
+class FindingSlugExtension(_VocabularyExtension):
+    target_class = FindingSlugField
+    kind = "findings"
+    component = "FindingSlug"
+    description = "A finding slug of the loaded reference (GET /api/v1/findings/)."
+
+
+class ConditionSlugExtension(_VocabularyExtension):
+    target_class = ConditionSlugField
+    kind = "conditions"
+    component = "ConditionSlug"
+    description = "A condition slug of the loaded reference (GET /api/v1/conditions/)."
+
+
+def vocabulary_ref(auto_schema: Any, kind: Vocabulary) -> dict[str, Any]:
+    """`{"$ref": ...}` to the slug enum, registering it in this schema run if needed."""
+    field = FindingSlugField() if kind == "findings" else ConditionSlugField()
+    ref: dict[str, Any] = auto_schema._map_serializer_field(field, "response")
+    return ref
+
+
+class FindingSlugListField(serializers.ListField):
+    """`present` or `absent`: finding slugs, validated by the domain (`assessment_parse`).
+
+    Documented on input as distinct slugs of the vocabulary, at most its size; on output
+    (a stored note) as the slugs saved, which may include one retired since.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Any item, null included, reaches the domain, which names the bad positions.
+        kwargs.setdefault("child", serializers.JSONField(allow_null=True))
+        super().__init__(**kwargs)
+
+
+class FindingSlugListExtension(OpenApiSerializerFieldExtension):
+    target_class = FindingSlugListField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Direction) -> dict[str, Any]:
+        if direction == "response":
+            return {"type": "array", "items": {"type": "string", "pattern": SLUG_PATTERN}}
+        return {
+            "type": "array",
+            "items": vocabulary_ref(auto_schema, "findings"),
+            "uniqueItems": True,
+            "maxItems": len(vocabulary_slugs("findings")),
+        }
+
 
 class SourceSerializer(serializers.ModelSerializer[Source]):
+    link = serializers.URLField(
+        read_only=True, help_text="The best link for a reader: DOI, then PubMed, then the URL."
+    )
+
     class Meta:
         model = Source
         fields = ["key", "title", "publisher", "year", "pmid", "doi", "url", "kind", "link"]
@@ -29,14 +152,21 @@ def source_keys() -> Any:
     return serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class StringListField(serializers.JSONField):
+    """A JSON list of strings as stored (synonyms, features), documented as such."""
+
+
 class FindingSerializer(serializers.ModelSerializer[Finding]):
+    slug = FindingSlugField(read_only=True)
+
     class Meta:
         model = Finding
         fields = ["slug", "label", "question", "how_to_elicit", "category", "order"]
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer[EvidenceLink]):
-    finding: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    finding = FindingSlugField(source="finding.slug", read_only=True)
     finding_label = serializers.CharField(source="finding.label", read_only=True)
     sources = source_keys()
 
@@ -54,7 +184,20 @@ class EvidenceLinkSerializer(serializers.ModelSerializer[EvidenceLink]):
         ]
 
 
-class RedFlagSerializer(serializers.ModelSerializer[RedFlagRule]):
+class RedFlagWhenSerializer(serializers.Serializer[Any]):
+    """When a red-flag rule fires: every finding in `all` and at least one in `any`
+    present (an empty list is no condition), and the age within the bounds given."""
+
+    all = serializers.ListField(child=FindingSlugField())
+    any = serializers.ListField(child=FindingSlugField())
+    age_min = serializers.FloatField(allow_null=True)
+    age_max = serializers.FloatField(allow_null=True)
+
+
+class RedFlagRuleSerializer(serializers.ModelSerializer[RedFlagRule]):
+    """A red-flag rule as the reference states it (the differential's `RedFlag` is a rule
+    that fired for the findings given)."""
+
     when = serializers.SerializerMethodField()
     sources = source_keys()
 
@@ -62,17 +205,7 @@ class RedFlagSerializer(serializers.ModelSerializer[RedFlagRule]):
         model = RedFlagRule
         fields = ["slug", "urgency", "when", "message", "action", "basis", "grade", "sources"]
 
-    @extend_schema_field(
-        {
-            "type": "object",
-            "properties": {
-                "all": {"type": "array", "items": {"type": "string"}},
-                "any": {"type": "array", "items": {"type": "string"}},
-                "age_min": {"type": "number", "nullable": True},
-                "age_max": {"type": "number", "nullable": True},
-            },
-        }
-    )
+    @extend_schema_field(RedFlagWhenSerializer)
     def get_when(self, obj: RedFlagRule) -> dict[str, Any]:
         return {
             "all": sorted(f.slug for f in obj.requires_all.all()),
@@ -95,6 +228,7 @@ class WorkupRecommendationSerializer(serializers.ModelSerializer[WorkupRecommend
 
 
 class ConditionListSerializer(serializers.ModelSerializer[Condition]):
+    slug = ConditionSlugField(read_only=True)
     url = serializers.HyperlinkedIdentityField(
         view_name="condition-detail", lookup_field="slug", read_only=True
     )
@@ -104,11 +238,33 @@ class ConditionListSerializer(serializers.ModelSerializer[Condition]):
         fields = ["slug", "name", "urgency", "must_not_miss", "grade", "summary", "url"]
 
 
+class CodeSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="Empty when the terminology has no code for it.")
+    display = serializers.CharField()
+
+
+class ConditionCodesSerializer(serializers.Serializer[Any]):
+    icd10cm = CodeSerializer(help_text="ICD-10-CM.")
+    snomed_ct = CodeSerializer(help_text="SNOMED CT.")
+
+
+class AgeRatiosSerializer(serializers.Serializer[Any]):
+    """Likelihood ratio of the patient's age band given the condition."""
+
+    infant = serializers.FloatField(help_text="Under 1 year.")
+    child = serializers.FloatField(help_text="1 to 17 years.")
+    adult = serializers.FloatField(help_text="18 to 59 years.")
+    older = serializers.FloatField(help_text="60 years and over.")
+
+
 class ConditionDetailSerializer(serializers.ModelSerializer[Condition]):
+    slug = ConditionSlugField(read_only=True)
+    synonyms = StringListField(read_only=True)
+    features = StringListField(read_only=True)
     codes = serializers.SerializerMethodField()
     age_ratios = serializers.SerializerMethodField()
     evidence = EvidenceLinkSerializer(many=True, read_only=True)
-    red_flags = RedFlagSerializer(many=True, read_only=True)
+    red_flags = RedFlagRuleSerializer(many=True, read_only=True)
     workup = WorkupRecommendationSerializer(many=True, read_only=True)
     sources = serializers.SerializerMethodField()
 
@@ -137,22 +293,14 @@ class ConditionDetailSerializer(serializers.ModelSerializer[Condition]):
             "sources",
         ]
 
-    @extend_schema_field(
-        {
-            "type": "object",
-            "properties": {
-                "icd10cm": {"type": "object"},
-                "snomed_ct": {"type": "object"},
-            },
-        }
-    )
+    @extend_schema_field(ConditionCodesSerializer)
     def get_codes(self, obj: Condition) -> dict[str, dict[str, str]]:
         return {
             "icd10cm": {"code": obj.icd10cm, "display": obj.icd10cm_display},
             "snomed_ct": {"code": obj.snomed_ct, "display": obj.snomed_ct_display},
         }
 
-    @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
+    @extend_schema_field(AgeRatiosSerializer)
     def get_age_ratios(self, obj: Condition) -> dict[str, float]:
         return {
             "infant": obj.age_lr_infant,

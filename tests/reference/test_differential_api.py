@@ -71,8 +71,10 @@ def test_empty_object_ranks_on_priors_alone(api: APIClient):
 
 def test_stores_nothing(api: APIClient, django_assert_max_num_queries):
     api.post(URL, {}, format="json")  # warm the snapshot
-    with django_assert_max_num_queries(0):
+    # One read, of the content state (is the snapshot current?), and no write.
+    with django_assert_max_num_queries(1) as queries:
         assert api.post(URL, {"present": ["fever"]}, format="json").status_code == 200
+    assert queries.captured_queries[0]["sql"].lstrip().upper().startswith("SELECT")
 
 
 @pytest.mark.parametrize(
