@@ -254,6 +254,8 @@ SPECTACULAR_SETTINGS = {
         "BeliefKindEnum": "reference.models.Belief.Kind",
         "SourceKindEnum": "reference.models.Source.Kind",
     },
+    # note.txt and handout.pdf without the router's optional trailing slash (notes/api.py).
+    "PREPROCESSING_HOOKS": ["notes.api.schema_file_paths"],
     # The errors every operation can give (body size, bad token, throttle, 500), declared
     # once: reference/api/errors.py.
     "POSTPROCESSING_HOOKS": [
@@ -261,6 +263,10 @@ SPECTACULAR_SETTINGS = {
         "reference.api.errors.postprocess_error_responses",
     ],
 }
+
+# Two-curator rule: a change made in the admin takes effect only when a second curator
+# approves it (reference.approval). Off by default.
+CONTENT_CHANGES_NEED_APPROVAL = env_bool("CONTENT_CHANGES_NEED_APPROVAL")
 
 # Where the reference content (JSON) lives; see fixtures/reference/README.md.
 REFERENCE_FIXTURES_DIR = BASE_DIR / "fixtures" / "reference"

@@ -70,7 +70,8 @@ CROSS_FIELD_RULES = [
     "A finding slug in both `present` and `absent` (named under `absent`); on PATCH, "
     "the list sent is checked against the stored other list.",
 ]
-INPUT_RULES = """The server computes the differential from `present`, `absent` and `age_years`, with the
+INPUT_RULES = """\
+The server computes the differential from `present`, `absent` and `age_years`, with the
 rules of POST /api/v1/differential/. Every bad input is a 400 naming the field:
 - a finding slug not in the vocabulary, listed twice, or in both `present` and `absent`
   (the one rule the schema cannot state); an item that is not a string;
@@ -167,6 +168,7 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
             "follow_up_advice",
             "clinic_name",
             "reference_version",
+            "reference_revision",
             "reference_fingerprint",
             "result",
         ]
@@ -174,6 +176,7 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
             "status",
             "finalized_at",
             "reference_version",
+            "reference_revision",
             "reference_fingerprint",
             "result",
         ]
@@ -187,14 +190,18 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
             raise serializers.ValidationError(
                 unknown_fields_errors(unknown, expected=", ".join(sorted(writable)))
             )
-        # Text is text: DRF's CharField would turn 5 into "5".
-        not_text = {
-            key: ["Not a valid string."]
-            for key in services.EDITABLE
-            if key in data and data[key] is not None and not isinstance(data[key], str)
-        }
-        if not_text:
-            raise serializers.ValidationError(not_text)
+        # Text is text (DRF's CharField would turn 5 into "5"), and its limit counts every
+        # character sent (DRF would count after trimming whitespace): as documented.
+        text_errors: dict[str, list[str]] = {}
+        for key in services.EDITABLE:
+            value = data.get(key)
+            limit = getattr(Note._meta.get_field(key), "max_length", None)
+            if value is not None and not isinstance(value, str):
+                text_errors[key] = ["Not a valid string."]
+            elif isinstance(value, str) and limit is not None and len(value) > limit:
+                text_errors[key] = [f"Ensure this field has no more than {limit} characters."]
+        if text_errors:
+            raise serializers.ValidationError(text_errors)
         validated = super().to_internal_value(data)
         # The domain validates findings and age strictly (shared with the differential).
         for key in ("present", "absent", "age_years"):
@@ -304,6 +311,12 @@ class NoteViewSet(
     def get_queryset(self) -> QuerySet[Note]:
         return Note.objects.filter(owner_id=self.request.user.pk).select_related("owner")
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # note.txt and handout.pdf answer text and PDF whatever the Accept header says (a
+        # client asking for application/pdf was refused with a 406); errors stay JSON.
+        force = force or self.action in ("note_txt", "handout_pdf")
+        return super().perform_content_negotiation(request, force)
+
     def get_object(self) -> Note:
         note = services.note_for_user(pk=self.kwargs["pk"], user=self.request.user)
         self.check_object_permissions(self.request, note)
@@ -343,7 +356,9 @@ class NoteViewSet(
             201: NoteSerializer,
             **NOT_SIGNED_IN,
             **NOT_FOUND,
-            409: error_response("The note is a draft: edit it instead. Only a final note is amended."),
+            409: error_response(
+                "The note is a draft: edit it instead. Only a final note is amended."
+            ),
         },
     )
     @action(detail=True, methods=["post"])
@@ -409,7 +424,19 @@ def handout_options(params: Any) -> dict[str, Any]:
     if paper not in PAPERS:
         errors["paper"] = [f"Must be one of {', '.join(PAPERS)}."]
     if large not in ("0", "1", "true", "false"):
-        errors["large"] = ["Must be 0 or 1."]
+        errors["large"] = ["Must be 0, 1, true or false."]
     if errors:
         raise services.NoteInputError(errors)
     return {"language": language, "paper": paper, "large_print": large in ("1", "true")}
+
+
+def schema_file_paths(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
+    """drf-spectacular hook: document note.txt and handout.pdf as the contract names them.
+
+    The router's optional trailing slash (`/?`) is documented as a slash; these two are
+    files, and both spellings work.
+    """
+    return [
+        (path.removesuffix("/") if path.endswith((".txt/", ".pdf/")) else path, *rest)
+        for path, *rest in endpoints
+    ]

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from reference import selectors
 from reference.differential import (
@@ -14,12 +15,17 @@ from reference.differential import (
     differential_compute,
 )
 from reference.models import ContentVersion, Finding, Urgency
+from reference.revisions import revision_label
 from reference.snapshot import snapshot_get
 
 
+@require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
-    """Conditions grouped by urgency, with a search over conditions and findings."""
-    query = request.GET.get("q", "")[:100]
+    """Conditions grouped by urgency, with a search over conditions and findings.
+
+    The search is a POST: what a clinician types never goes into a URL or an access log.
+    """
+    query = request.POST.get("q", "")[:100] if request.method == "POST" else ""
     conditions = list(selectors.condition_list())
     groups = [
         (label, [c for c in conditions if c.urgency == value]) for value, label in Urgency.choices
@@ -59,11 +65,17 @@ def beliefs(request: HttpRequest) -> HttpResponse:
 
 
 def sources(request: HttpRequest) -> HttpResponse:
-    version = ContentVersion.objects.order_by("-released", "-id").first()
+    snapshot = snapshot_get()
     return render(
         request,
         "reference/sources.html",
-        {"sources": selectors.source_list(), "version": version},
+        {
+            "sources": selectors.source_list(),
+            "version": ContentVersion.objects.filter(label=snapshot.version).first(),
+            "revision": snapshot.revision,
+            "label": revision_label(release=snapshot.version, number=snapshot.revision),
+            "changelog": selectors.changelog(),
+        },
     )
 
 

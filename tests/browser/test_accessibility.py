@@ -68,6 +68,13 @@ def tick_facial_weakness(driver: webdriver.Chrome) -> None:
     tick(driver, "facial-weakness", "present")
 
 
+def search_reference(driver: webdriver.Chrome) -> None:
+    """The reference search (a POST) with results."""
+    driver.find_element(By.ID, "q").send_keys("twitch")
+    driver.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
+    WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.ID, "results")))
+
+
 def search_notes(driver: webdriver.Chrome) -> None:
     """A notes search (a POST, so the words stay out of the URL) that matches nothing."""
     driver.find_element(By.ID, "q").send_keys("nothing-matches")
@@ -115,7 +122,7 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("/"),
-    Page("/?q=twitch"),
+    Page("/", then=search_reference),
     Page("/conditions/stroke/"),
     Page("/differential/"),
     Page("/differential/?onset-sudden=present&facial-weakness=present", ready=".redflags"),

@@ -17,10 +17,17 @@ def test_index_groups_conditions_by_urgency_with_grades(client: Client):
 
 
 def test_search_finds_conditions_by_synonym_and_findings_by_label(client: Client):
-    html = client.get(reverse("reference:index"), {"q": "Chvostek"}).content.decode()
+    html = client.post(reverse("reference:index"), {"q": "Chvostek"}).content.decode()
     assert "Chvostek sign" in html
-    html = client.get(reverse("reference:index"), {"q": "tic douloureux"}).content.decode()
+    html = client.post(reverse("reference:index"), {"q": "tic douloureux"}).content.decode()
     assert "Trigeminal neuralgia" in html
+
+
+def test_search_words_never_go_into_a_url(client: Client):
+    html = client.get(reverse("reference:index")).content.decode()
+    assert 'method="post"' in html and 'role="search"' in html
+    # A search in the URL is ignored: nothing typed is taken from there.
+    assert "Chvostek sign" not in client.get("/", {"q": "Chvostek"}).content.decode()
 
 
 def test_every_condition_page_renders_with_its_sections(client: Client):
