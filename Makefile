@@ -35,7 +35,7 @@ system-deps:
 
 run: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_reference
+	DEBUG=1 $(PY) manage.py load_reference --initial
 	DEBUG=1 $(PY) manage.py ensure_demo_clinician
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -82,7 +82,8 @@ bench: venv
 # The load run (about 5 minutes): 32 clients on the differential, 8 on the handout,
 # on SQLite and on PostgreSQL. See bench/load.py.
 load: venv
-	SECRET_KEY=bench-only $(PY) bench/load.py --both
+	SECRET_KEY=bench-only $(PY) bench/load.py
+	SECRET_KEY=bench-only $(PY) bench/load.py --postgres
 
 clean:
 	rm -rf .venv node_modules db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
 from notes.validators import PlainTextValidator
+from reference.revisions import revision_label
 
 # Limits on typed text. Text printed on the handout must fit its two-page budget; the
 # clinician's private text is generous but bounded, so no note can stall a worker.
@@ -48,7 +49,10 @@ class Note(models.Model):
     absent = models.JSONField(default=list, blank=True)
     age_years = models.FloatField(null=True, blank=True)
     result = models.JSONField(help_text="The differential, frozen when the note was saved.")
-    reference_version = models.CharField(max_length=32)
+    reference_version = models.CharField(max_length=32, help_text="The release, e.g. 2026.1.")
+    reference_revision = models.PositiveIntegerField(
+        default=0, help_text="Curator changes to the release when the note was computed."
+    )
     reference_fingerprint = models.CharField(max_length=32)
     working_diagnosis = models.SlugField(max_length=80)
     clinician_text = _text_field(
@@ -85,6 +89,11 @@ class Note(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
+
+    @property
+    def reference_label(self) -> str:
+        """`2026.1` or `2026.1+r3`: the content the note was computed with."""
+        return revision_label(release=self.reference_version, number=self.reference_revision)
 
     @property
     def working_diagnosis_name(self) -> str:

@@ -18,6 +18,7 @@ from notes.models import AuditEvent, Note
 from reference.api.differential import differential_as_dict
 from reference.differential import AssessmentError, assessment_parse, differential_compute
 from reference.errors import ConflictError, DomainError
+from reference.revisions import revision_label
 from reference.snapshot import snapshot_get
 
 EDITABLE = ("clinician_text", "follow_up_advice", "clinic_name", "presenting_complaint")
@@ -134,6 +135,7 @@ def note_create(
         age_years=assessment.age_years,
         result=result,
         reference_version=result["reference_version"],
+        reference_revision=result["reference_revision"],
         reference_fingerprint=result["reference_fingerprint"],
         working_diagnosis=_working_diagnosis(result, working_diagnosis),
         amends=amends,
@@ -161,6 +163,7 @@ def note_update(*, note: Note, user: Any, **changes: Any) -> Note:
         note.age_years = assessment.age_years
         note.result = result
         note.reference_version = result["reference_version"]
+        note.reference_revision = result["reference_revision"]
         note.reference_fingerprint = result["reference_fingerprint"]
         changed += ["present", "absent", "age_years", "result"]
         if "working_diagnosis" not in changes:
@@ -250,6 +253,10 @@ def note_context(*, note: Note) -> dict[str, Any]:
     owner = note.owner
     return {
         "note": note,
+        # The reference has changed since the note was computed: its frozen result stands,
+        # but a reader should know that today's content may rank it differently.
+        "content_changed": note.reference_fingerprint != snapshot.fingerprint,
+        "content_now": revision_label(release=snapshot.version, number=snapshot.revision),
         "clinician": owner.get_full_name() or owner.get_username(),
         "positives": labels(note.present),
         "negatives": labels(note.absent),

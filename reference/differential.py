@@ -107,6 +107,7 @@ class NextQuestion:
 @dataclass(frozen=True)
 class Differential:
     reference_version: str
+    reference_revision: int
     reference_fingerprint: str
     assessment: Assessment
     differential: tuple[RankedCondition, ...]
@@ -486,6 +487,7 @@ def differential_compute(
     flags = red_flags_evaluate(snapshot=snapshot, assessment=assessment)
     return Differential(
         reference_version=snapshot.version,
+        reference_revision=snapshot.revision,
         reference_fingerprint=snapshot.fingerprint,
         assessment=assessment,
         differential=ranked,

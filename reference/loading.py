@@ -1,8 +1,10 @@
-"""Load the reference content from `fixtures/reference/` into the database, idempotently.
+"""Load a release of the reference from `fixtures/reference/` into the database.
 
 The JSON format is documented in `fixtures/reference/README.md`. Loading validates every
-file first and refuses the whole load, naming each problem, if anything is wrong; then
-it creates, updates and deletes rows in one transaction so the database matches the files.
+file first and refuses the whole load, naming each problem, if anything is wrong. Into an
+empty database it loads the release as it is; over working content it follows the rule
+in `reference.lifecycle`: what a curator changed is never overwritten or deleted unless
+the load is told how to resolve a conflict. Everything happens in one transaction.
 """
 
 import json
@@ -15,9 +17,25 @@ from typing import Any
 
 from django.db import transaction
 
+from reference.content import (
+    AGE_BANDS,
+    ReferenceContent,
+    content_from_database,
+    content_normalise,
+)
+from reference.lifecycle import (
+    Conflict,
+    Resolution,
+    content_from_rows,
+    content_rows,
+    lifecycle_plan,
+    row_hash,
+)
 from reference.models import (
     Belief,
     Condition,
+    ContentBaseline,
+    ContentRevision,
     ContentVersion,
     EvidenceLink,
     Finding,
@@ -29,8 +47,7 @@ from reference.models import (
     WorkupItem,
     WorkupRecommendation,
 )
-
-AGE_BANDS = ("infant", "child", "adult", "older")
+from reference.revisions import revision_current
 
 
 class ReferenceContentError(Exception):
@@ -41,18 +58,12 @@ class ReferenceContentError(Exception):
         super().__init__("\n".join(problems))
 
 
-@dataclass(frozen=True)
-class ReferenceContent:
-    """The parsed files, before they touch the database."""
+class ContentConflictError(Exception):
+    """Rows a curator changed that the release changed too; nothing was loaded."""
 
-    version: dict[str, Any]
-    sources: dict[str, dict[str, Any]]
-    findings: list[dict[str, Any]]
-    workup_items: list[dict[str, Any]]
-    conditions: list[dict[str, Any]]
-    beliefs: list[dict[str, Any]]
-    # language -> {"conditions": {slug: {...}}, "beliefs": {slug: {...}}}
-    translations: dict[str, dict[str, dict[str, dict[str, str]]]] = field(default_factory=dict)
+    def __init__(self, conflicts: tuple[Conflict, ...]) -> None:
+        self.conflicts = conflicts
+        super().__init__("\n".join(c.describe() for c in conflicts))
 
 
 @dataclass
@@ -61,6 +72,9 @@ class LoadResult:
     created: int = 0
     updated: int = 0
     deleted: int = 0
+    release: str = ""
+    kept_local: tuple[str, ...] = ()  # "kind key" of each curator change kept
+    forced: tuple[str, ...] = ()  # conflicts resolved by taking the release
 
 
 def _read(path: Path) -> Any:
@@ -72,12 +86,11 @@ def reference_read(*, directory: Path) -> ReferenceContent:
     """Parse and validate the content files in `directory`."""
     problems: list[str] = []
     sources: dict[str, dict[str, Any]] = {}
-    for path in sorted((directory / "sources").glob("*.json")):
-        for src in _read(path):
-            key = src.get("key", "")
-            if key in sources and sources[key] != src:
-                problems.append(f"source {key!r} defined differently in {path.name}")
-            sources[key] = src
+    for src in _read(directory / "sources.json"):
+        key = src.get("key", "")
+        if key in sources:
+            problems.append(f"source {key!r} defined twice")
+        sources[key] = src
     content = ReferenceContent(
         version=_read(directory / "version.json"),
         sources=sources,
@@ -92,7 +105,7 @@ def reference_read(*, directory: Path) -> ReferenceContent:
     problems += reference_problems(content=content)
     if problems:
         raise ReferenceContentError(problems)
-    return content
+    return content_normalise(content)
 
 
 def _ratio_ok(value: Any) -> bool:
@@ -160,6 +173,12 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
         for name in ("name", "summary", "management", "patient_text", "prior_basis"):
             if not c.get(name):
                 problems.append(f"condition {slug}: missing {name}")
+        for name in ("last_reviewed", "review_due"):
+            if name == "last_reviewed" or c.get(name):
+                try:
+                    date.fromisoformat(str(c.get(name)))
+                except ValueError:
+                    problems.append(f"condition {slug}: {name} must be a date (YYYY-MM-DD)")
         linked: set[str] = set()
         for e in c.get("evidence", []):
             where = f"condition {slug} evidence {e.get('finding')}"
@@ -270,168 +289,71 @@ class _Sync:
         self.result.deleted += deleted
 
 
-def reference_load(*, directory: Path) -> LoadResult:
-    """Validate the files in `directory` and make the database match them."""
-    content = reference_read(directory=directory)
-    result = LoadResult()
-    sync = _Sync(result)
+def reference_load(
+    *, directory: Path, resolution: Resolution | None = None, initial_only: bool = False
+) -> LoadResult:
+    """Load the release in `directory`, keeping every curator change (see reference.lifecycle).
+
+    Raises ContentConflictError, changing nothing, when a row a curator changed was also
+    changed by the release, unless `resolution` says which to keep. With `initial_only`,
+    a database that already holds content is left as it is.
+    """
+    release = reference_read(directory=directory)
+    release_rows = content_rows(release)
+    label = release.version["version"]
     with transaction.atomic():
-        v = content.version
-        sync.upsert(
-            ContentVersion,
-            {"label": v["version"]},
-            {"released": date.fromisoformat(v["released"]), "notes": v.get("notes", "")},
+        result = LoadResult(release=label)
+        empty = not (Condition.objects.exists() or Source.objects.exists())
+        if initial_only and not empty:
+            result.counts = _counts()
+            return result
+        if empty:
+            rows = release_rows
+        else:
+            baseline = (
+                dict(((b.kind, b.key), b.hash) for b in ContentBaseline.objects.all()) or None
+            )
+            plan = lifecycle_plan(
+                release=release_rows,
+                working=content_rows(content_from_database()),
+                baseline=baseline,
+                resolution=resolution,
+            )
+            if plan.conflicts:
+                raise ContentConflictError(plan.conflicts)
+            rows = plan.rows
+            result.kept_local = tuple(f"{k} {key}" for k, key in plan.kept_local)
+            result.forced = tuple(f"{k} {key}" for k, key in plan.forced)
+        merged = content_from_rows(rows=rows, version=release.version)
+        problems = reference_problems(content=merged)
+        if problems:
+            raise ReferenceContentError(
+                ["the release and the curators' changes do not fit together:", *problems]
+            )
+        _apply(content_normalise(merged), result)
+        ContentBaseline.objects.all().delete()
+        ContentBaseline.objects.bulk_create(
+            ContentBaseline(kind=kind, key=key, hash=row_hash(row) or "")
+            for (kind, key), row in release_rows.items()
         )
-        src = {
-            key: sync.upsert(
-                Source,
-                {"key": key},
-                {
-                    "title": s["title"],
-                    "publisher": s["publisher"],
-                    "year": int(s["year"]),
-                    "pmid": str(s.get("pmid") or ""),
-                    "doi": s.get("doi") or "",
-                    "url": s.get("url") or "",
-                    "kind": s["kind"],
-                },
+        if not ContentRevision.objects.filter(release=label, number=0).exists():
+            ContentRevision.objects.create(
+                release=label, number=0, summary=f"Release {label} loaded."
             )
-            for key, s in content.sources.items()
-        }
-        findings = {
-            f["slug"]: sync.upsert(
-                Finding,
-                {"slug": f["slug"]},
-                {
-                    "label": f["label"],
-                    "question": f["question"],
-                    "how_to_elicit": f.get("how_to_elicit", ""),
-                    "category": f["category"],
-                    "order": f["order"],
-                },
+        if result.forced:
+            ContentRevision.objects.create(
+                release=label,
+                number=revision_current(release=label) + 1,
+                summary="Loaded with --force; the release replaced curator changes to: "
+                + ", ".join(result.forced)
+                + ". The curators' versions are in each row's history.",
             )
-            for f in content.findings
-        }
-        items = {
-            w["code"]: sync.upsert(
-                WorkupItem,
-                {"code": w["code"]},
-                {
-                    "name": w["name"],
-                    "kind": w["kind"],
-                    "loinc": w.get("loinc") or "",
-                    "loinc_display": w.get("loinc_display") or "",
-                    "description": w.get("description", ""),
-                },
-            )
-            for w in content.workup_items
-        }
-        flag_slugs: list[str] = []
-        for c in content.conditions:
-            ages = c["age_ratios"]
-            cond = sync.upsert(
-                Condition,
-                {"slug": c["slug"]},
-                {
-                    "name": c["name"],
-                    "synonyms": c.get("synonyms", []),
-                    "icd10cm": c.get("icd10cm") or "",
-                    "icd10cm_display": c.get("icd10cm_display") or "",
-                    "snomed_ct": str(c.get("snomed_ct") or ""),
-                    "snomed_ct_display": c.get("snomed_ct_display") or "",
-                    "urgency": c["urgency"],
-                    "must_not_miss": bool(c.get("must_not_miss", False)),
-                    "prior": float(c["prior"]),
-                    "prior_basis": c["prior_basis"],
-                    "age_lr_infant": float(ages["infant"]),
-                    "age_lr_child": float(ages["child"]),
-                    "age_lr_adult": float(ages["adult"]),
-                    "age_lr_older": float(ages["older"]),
-                    "age_basis": c.get("age_basis", ""),
-                    "summary": c["summary"],
-                    "features": c.get("features", []),
-                    "management": c["management"],
-                    "patient_text": c["patient_text"],
-                    "translations": _translations(content, "conditions", c["slug"]),
-                    "grade": c["grade"],
-                    "grade_note": c.get("grade_note", ""),
-                },
-            )
-            sync.set_m2m(cond.sources, [src[k] for k in c["sources"]])
-            for e in c.get("evidence", []):
-                link = sync.upsert(
-                    EvidenceLink,
-                    {"condition": cond, "finding": findings[e["finding"]]},
-                    {
-                        "lr_present": float(e["lr_present"]),
-                        "lr_absent": float(e["lr_absent"]),
-                        "grade": e["grade"],
-                        "is_estimate": e["estimate"],
-                        "basis": e["basis"],
-                    },
-                )
-                sync.set_m2m(link.sources, [src[k] for k in e["sources"]])
-            sync.prune(
-                EvidenceLink.objects.filter(condition=cond).exclude(
-                    finding__slug__in=[e["finding"] for e in c.get("evidence", [])]
-                )
-            )
-            for r in c.get("red_flags", []):
-                when = r["when"]
-                rule = sync.upsert(
-                    RedFlagRule,
-                    {"slug": r["slug"]},
-                    {
-                        "condition": cond,
-                        "age_min": when.get("age_min"),
-                        "age_max": when.get("age_max"),
-                        "age_unknown_fires": bool(when.get("age_unknown_fires", False)),
-                        "urgency": r["urgency"],
-                        "message": r["message"],
-                        "action": r["action"],
-                        "basis": r["basis"],
-                        "grade": r["grade"],
-                    },
-                )
-                sync.set_m2m(rule.requires_all, [findings[x] for x in when.get("all", [])])
-                sync.set_m2m(rule.requires_any, [findings[x] for x in when.get("any", [])])
-                sync.set_m2m(rule.sources, [src[k] for k in r["sources"]])
-                flag_slugs.append(r["slug"])
-            for w in c.get("workup", []):
-                rec = sync.upsert(
-                    WorkupRecommendation,
-                    {"condition": cond, "item": items[w["item"]]},
-                    {"priority": w["priority"], "rationale": w["rationale"], "grade": w["grade"]},
-                )
-                sync.set_m2m(rec.sources, [src[k] for k in w["sources"]])
-            sync.prune(
-                WorkupRecommendation.objects.filter(condition=cond).exclude(
-                    item__code__in=[w["item"] for w in c.get("workup", [])]
-                )
-            )
-        for order, b in enumerate(content.beliefs, start=1):
-            belief = sync.upsert(
-                Belief,
-                {"slug": b["slug"]},
-                {
-                    "claim": b["claim"],
-                    "kind": b["kind"],
-                    "verdict": b["verdict"],
-                    "explanation": b["explanation"],
-                    "patient_text": b["patient_text"],
-                    "translations": _translations(content, "beliefs", b["slug"]),
-                    "grade": b["grade"],
-                    "order": order,
-                },
-            )
-            sync.set_m2m(belief.sources, [src[k] for k in b["sources"]])
-        sync.prune(RedFlagRule.objects.exclude(slug__in=flag_slugs))
-        sync.prune(Belief.objects.exclude(slug__in=[b["slug"] for b in content.beliefs]))
-        sync.prune(Condition.objects.exclude(slug__in=[c["slug"] for c in content.conditions]))
-        sync.prune(WorkupItem.objects.exclude(code__in=list(items)))
-        sync.prune(Finding.objects.exclude(slug__in=list(findings)))
-        sync.prune(Source.objects.exclude(key__in=list(src)))
-    result.counts = {
+    result.counts = _counts()
+    return result
+
+
+def _counts() -> dict[str, int]:
+    return {
         "conditions": Condition.objects.count(),
         "findings": Finding.objects.count(),
         "evidence links": EvidenceLink.objects.count(),
@@ -441,4 +363,165 @@ def reference_load(*, directory: Path) -> LoadResult:
         "beliefs": Belief.objects.count(),
         "sources": Source.objects.count(),
     }
-    return result
+
+
+def _apply(content: ReferenceContent, result: LoadResult) -> None:
+    """Make the database hold exactly `content` (canonical): create, update, delete."""
+    sync = _Sync(result)
+    v = content.version
+    sync.upsert(
+        ContentVersion,
+        {"label": v["version"]},
+        {"released": date.fromisoformat(v["released"]), "notes": v.get("notes", "")},
+    )
+    src = {
+        key: sync.upsert(
+            Source,
+            {"key": key},
+            {
+                "title": s["title"],
+                "publisher": s["publisher"],
+                "year": int(s["year"]),
+                "pmid": str(s.get("pmid") or ""),
+                "doi": s.get("doi") or "",
+                "url": s.get("url") or "",
+                "kind": s["kind"],
+            },
+        )
+        for key, s in content.sources.items()
+    }
+    findings = {
+        f["slug"]: sync.upsert(
+            Finding,
+            {"slug": f["slug"]},
+            {
+                "label": f["label"],
+                "question": f["question"],
+                "how_to_elicit": f.get("how_to_elicit", ""),
+                "category": f["category"],
+                "order": f["order"],
+            },
+        )
+        for f in content.findings
+    }
+    items = {
+        w["code"]: sync.upsert(
+            WorkupItem,
+            {"code": w["code"]},
+            {
+                "name": w["name"],
+                "kind": w["kind"],
+                "loinc": w.get("loinc") or "",
+                "loinc_display": w.get("loinc_display") or "",
+                "description": w.get("description", ""),
+            },
+        )
+        for w in content.workup_items
+    }
+    flag_slugs: list[str] = []
+    for c in content.conditions:
+        ages = c["age_ratios"]
+        cond = sync.upsert(
+            Condition,
+            {"slug": c["slug"]},
+            {
+                "name": c["name"],
+                "synonyms": c.get("synonyms", []),
+                "icd10cm": c.get("icd10cm") or "",
+                "icd10cm_display": c.get("icd10cm_display") or "",
+                "snomed_ct": str(c.get("snomed_ct") or ""),
+                "snomed_ct_display": c.get("snomed_ct_display") or "",
+                "urgency": c["urgency"],
+                "must_not_miss": bool(c.get("must_not_miss", False)),
+                "prior": float(c["prior"]),
+                "prior_basis": c["prior_basis"],
+                "age_lr_infant": float(ages["infant"]),
+                "age_lr_child": float(ages["child"]),
+                "age_lr_adult": float(ages["adult"]),
+                "age_lr_older": float(ages["older"]),
+                "age_basis": c.get("age_basis", ""),
+                "summary": c["summary"],
+                "features": c.get("features", []),
+                "management": c["management"],
+                "patient_text": c["patient_text"],
+                "translations": _translations(content, "conditions", c["slug"]),
+                "grade": c["grade"],
+                "grade_note": c.get("grade_note", ""),
+                "last_reviewed": date.fromisoformat(c["last_reviewed"]),
+                "review_due": date.fromisoformat(c["review_due"]),
+            },
+        )
+        sync.set_m2m(cond.sources, [src[k] for k in c["sources"]])
+        for e in c.get("evidence", []):
+            link = sync.upsert(
+                EvidenceLink,
+                {"condition": cond, "finding": findings[e["finding"]]},
+                {
+                    "lr_present": float(e["lr_present"]),
+                    "lr_absent": float(e["lr_absent"]),
+                    "grade": e["grade"],
+                    "is_estimate": e["estimate"],
+                    "basis": e["basis"],
+                },
+            )
+            sync.set_m2m(link.sources, [src[k] for k in e["sources"]])
+        sync.prune(
+            EvidenceLink.objects.filter(condition=cond).exclude(
+                finding__slug__in=[e["finding"] for e in c.get("evidence", [])]
+            )
+        )
+        for r in c.get("red_flags", []):
+            when = r["when"]
+            rule = sync.upsert(
+                RedFlagRule,
+                {"slug": r["slug"]},
+                {
+                    "condition": cond,
+                    "age_min": when.get("age_min"),
+                    "age_max": when.get("age_max"),
+                    "age_unknown_fires": bool(when.get("age_unknown_fires", False)),
+                    "urgency": r["urgency"],
+                    "message": r["message"],
+                    "action": r["action"],
+                    "basis": r["basis"],
+                    "grade": r["grade"],
+                },
+            )
+            sync.set_m2m(rule.requires_all, [findings[x] for x in when.get("all", [])])
+            sync.set_m2m(rule.requires_any, [findings[x] for x in when.get("any", [])])
+            sync.set_m2m(rule.sources, [src[k] for k in r["sources"]])
+            flag_slugs.append(r["slug"])
+        for w in c.get("workup", []):
+            rec = sync.upsert(
+                WorkupRecommendation,
+                {"condition": cond, "item": items[w["item"]]},
+                {"priority": w["priority"], "rationale": w["rationale"], "grade": w["grade"]},
+            )
+            sync.set_m2m(rec.sources, [src[k] for k in w["sources"]])
+        sync.prune(
+            WorkupRecommendation.objects.filter(condition=cond).exclude(
+                item__code__in=[w["item"] for w in c.get("workup", [])]
+            )
+        )
+    for order, b in enumerate(content.beliefs, start=1):
+        belief = sync.upsert(
+            Belief,
+            {"slug": b["slug"]},
+            {
+                "claim": b["claim"],
+                "kind": b["kind"],
+                "verdict": b["verdict"],
+                "explanation": b["explanation"],
+                "patient_text": b["patient_text"],
+                "translations": _translations(content, "beliefs", b["slug"]),
+                "grade": b["grade"],
+                "order": order,
+            },
+        )
+        sync.set_m2m(belief.sources, [src[k] for k in b["sources"]])
+    sync.prune(RedFlagRule.objects.exclude(slug__in=flag_slugs))
+    sync.prune(Belief.objects.exclude(slug__in=[b["slug"] for b in content.beliefs]))
+    sync.prune(Condition.objects.exclude(slug__in=[c["slug"] for c in content.conditions]))
+    sync.prune(WorkupItem.objects.exclude(code__in=list(items)))
+    sync.prune(Finding.objects.exclude(slug__in=list(findings)))
+    sync.prune(Source.objects.exclude(key__in=list(src)))

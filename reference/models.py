@@ -4,6 +4,9 @@ Models are thin: fields, choices, constraints and `__str__`. The ranking engine 
 immutable snapshot built from these rows (see `reference.snapshot`).
 """
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -55,6 +58,97 @@ class ContentState(models.Model):
 
     def __str__(self) -> str:
         return f"content {self.fingerprint or self.token}"
+
+
+class ContentBaseline(models.Model):
+    """The hash of one row of content as the last loaded release shipped it.
+
+    A row whose working content no longer hashes to its baseline was changed by a
+    curator; `load_reference` never overwrites or deletes such a row without being told.
+    """
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=200)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="content_baseline_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+class ContentRevision(models.Model):
+    """One change to the working content: a release loaded (number 0) or a curator's edit.
+
+    `2026.2+r3` is release 2026.2 with three curator changes since it was loaded.
+    """
+
+    release = models.CharField(max_length=32)
+    number = models.PositiveIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "number"], name="content_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.release if self.number == 0 else f"{self.release}+r{self.number}"
+
+
+class ContentChange(models.Model):
+    """A curator's change made in the admin, waiting for a second curator (when required).
+
+    With CONTENT_CHANGES_NEED_APPROVAL on, saving or deleting reference content in the
+    admin stores the submitted form here instead; it takes effect only when a different
+    curator approves it, and is then replayed through the same admin form.
+    """
+
+    class Action(models.TextChoices):
+        ADD = "add", "Add"
+        CHANGE = "change", "Change"
+        DELETE = "delete", "Delete"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved and applied"
+        REJECTED = "rejected", "Rejected"
+
+    model = models.CharField(max_length=100)  # app_label.model_name
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    data = models.JSONField(help_text="The submitted form, field name to list of values.")
+    summary = models.TextField()
+    # The object's latest history row when proposed: approval refuses a stale proposal.
+    based_on_history_id = models.PositiveBigIntegerField(null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr} ({self.get_status_display()})"
 
 
 class ContentVersion(models.Model):
@@ -167,6 +261,11 @@ class Condition(models.Model):
     )
     grade = models.CharField(max_length=1, choices=Grade.choices)
     grade_note = models.TextField(blank=True)
+    last_reviewed = models.DateField(help_text="When a clinician last reviewed this topic.")
+    review_due = models.DateField(
+        help_text="When the topic is next due for review (three years after the last review "
+        "unless the fixtures say otherwise)."
+    )
     sources = models.ManyToManyField(Source, related_name="conditions")
     history = HistoricalRecords()
 
@@ -187,6 +286,9 @@ class Condition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def review_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.review_due < (today or datetime.date.today())
 
 
 class EvidenceLink(models.Model):

@@ -5,6 +5,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from reference.models import (
     Belief,
     Condition,
+    ContentRevision,
+    ContentVersion,
     EvidenceLink,
     Finding,
     RedFlagRule,
@@ -83,3 +85,11 @@ def reference_search(*, query: str) -> tuple[list[Condition], list[Finding]]:
         ).order_by("order")
     )
     return conditions, findings
+
+
+def changelog() -> list[tuple[ContentVersion, list[ContentRevision]]]:
+    """Each release, newest first, with its revisions newest first (two queries)."""
+    revisions: dict[str, list[ContentRevision]] = {}
+    for r in ContentRevision.objects.select_related("user").order_by("-number"):
+        revisions.setdefault(r.release, []).append(r)
+    return [(v, revisions.get(v.label, [])) for v in ContentVersion.objects.all()]

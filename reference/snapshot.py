@@ -93,7 +93,8 @@ class WorkupRef:
 
 @dataclass(frozen=True)
 class Snapshot:
-    version: str
+    version: str  # the release, e.g. "2026.1"
+    revision: int  # curator changes since the release was loaded (2026.1+r3 -> 3)
     fingerprint: str
     conditions: tuple[ConditionRef, ...]
     findings: MappingProxyType[str, FindingRef]
@@ -107,15 +108,15 @@ def snapshot_build() -> Snapshot:
     """Read the whole reference with a fixed number of queries and freeze it."""
     from reference.models import (
         Condition,
-        ContentVersion,
         EvidenceLink,
         Finding,
         RedFlagRule,
         Source,
         WorkupRecommendation,
     )
+    from reference.revisions import release_current, revision_current
 
-    version = ContentVersion.objects.order_by("-released", "-id").first()
+    release = release_current()
     sources = {
         s.key: SourceRef(s.key, s.title, s.publisher, s.year, s.pmid, s.doi, s.url)
         for s in Source.objects.all()
@@ -207,7 +208,8 @@ def snapshot_build() -> Snapshot:
         default=str,
     )
     return Snapshot(
-        version=version.label if version else "unversioned",
+        version=release,
+        revision=revision_current(release=release),
         fingerprint=hashlib.sha256(payload.encode()).hexdigest()[:12],
         conditions=conditions,
         findings=MappingProxyType(findings),

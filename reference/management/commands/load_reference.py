@@ -4,27 +4,67 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reference.loading import ReferenceContentError, reference_load
+from reference.lifecycle import Resolution
+from reference.loading import ContentConflictError, ReferenceContentError, reference_load
 
 
 class Command(BaseCommand):
-    help = "Load or update the clinical reference from fixtures/reference (idempotent)."
+    help = (
+        "Load the shipped release of the reference (fixtures/reference) into an empty "
+        "database, or upgrade to it, never overwriting or deleting a curator's changes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--directory", type=Path, default=settings.REFERENCE_FIXTURES_DIR)
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            "--keep-local",
+            action="store_true",
+            help="On a conflict, keep the curator's version of the row.",
+        )
+        group.add_argument(
+            "--force",
+            action="store_true",
+            help="On a conflict, take the release's version (the curator's stays in history).",
+        )
+        parser.add_argument(
+            "--initial",
+            action="store_true",
+            help="Load only into an empty database; leave existing content as it is.",
+        )
 
     def handle(self, *args: Any, directory: Path, **options: Any) -> None:
+        resolution: Resolution | None = None
+        if options["keep_local"]:
+            resolution = "keep-local"
+        elif options["force"]:
+            resolution = "force"
         try:
-            result = reference_load(directory=directory)
+            result = reference_load(
+                directory=directory, resolution=resolution, initial_only=options["initial"]
+            )
         except ReferenceContentError as exc:
             raise CommandError(
                 "The reference content has problems:\n- " + "\n- ".join(exc.problems)
             ) from exc
+        except ContentConflictError as exc:
+            raise CommandError(
+                f"Nothing was loaded: {len(exc.conflicts)} row(s) were changed by a curator "
+                "and also by this release:\n- "
+                + "\n- ".join(c.describe() for c in exc.conflicts)
+                + "\nRun again with --keep-local to keep the curators' versions, or --force "
+                "to take the release's (the curators' versions stay in history)."
+            ) from exc
         for name, count in result.counts.items():
             self.stdout.write(f"{name}: {count}")
+        for row in result.kept_local:
+            self.stdout.write(f"kept the curator's change: {row}")
+        for row in result.forced:
+            self.stdout.write(f"took the release over a curator's change: {row}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Reference loaded: {result.created} created, {result.updated} updated, "
-                f"{result.deleted} deleted."
+                f"Release {result.release}: {result.created} created, {result.updated} "
+                f"updated, {result.deleted} deleted, {len(result.kept_local)} curator "
+                "change(s) kept."
             )
         )

@@ -1,0 +1,381 @@
+"""The reference as one canonical document: read from the database, written as fixtures.
+
+The same document shape comes from the fixture files (`reference.loading.reference_read`)
+and from the database (`content_from_database`), normalised by `content_normalise`, so
+that comparing, hashing and exporting never depend on where the content came from.
+`content_write` writes it in the canonical layout: one file per kind, every list sorted,
+two-space JSON, so that loading a release into an empty database and exporting it gives
+back the same bytes.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+AGE_BANDS = ("infant", "child", "adult", "older")
+# A topic is due for review this long after its last review, unless the fixtures say.
+REVIEW_INTERVAL_YEARS = 3
+
+
+@dataclass(frozen=True)
+class ReferenceContent:
+    """The whole reference as plain data: from the fixture files or from the database."""
+
+    version: dict[str, Any]
+    sources: dict[str, dict[str, Any]]
+    findings: list[dict[str, Any]]
+    workup_items: list[dict[str, Any]]
+    conditions: list[dict[str, Any]]
+    beliefs: list[dict[str, Any]]
+    # language -> {"conditions": {slug: {...}}, "beliefs": {slug: {...}}}
+    translations: dict[str, dict[str, dict[str, dict[str, str]]]] = field(default_factory=dict)
+
+
+def review_due_default(last_reviewed: str) -> str:
+    """The default review date: REVIEW_INTERVAL_YEARS after the last review."""
+    day = datetime.date.fromisoformat(last_reviewed)
+    try:
+        due = day.replace(year=day.year + REVIEW_INTERVAL_YEARS)
+    except ValueError:  # 29 February
+        due = day.replace(year=day.year + REVIEW_INTERVAL_YEARS, day=28)
+    return due.isoformat()
+
+
+# The order of keys in each kind of row, as written.
+SOURCE_KEYS = ("key", "title", "publisher", "year", "pmid", "doi", "url", "kind")
+FINDING_KEYS = ("slug", "label", "question", "how_to_elicit", "category", "order")
+ITEM_KEYS = ("code", "name", "kind", "loinc", "loinc_display", "description")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _number(value: Any) -> float:
+    return float(value)
+
+
+def _source(s: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "key": s["key"],
+        "title": s["title"],
+        "publisher": s["publisher"],
+        "year": int(s["year"]),
+        "pmid": _text(s.get("pmid")),
+        "doi": _text(s.get("doi")),
+        "url": _text(s.get("url")),
+        "kind": s["kind"],
+    }
+
+
+def _finding(f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "slug": f["slug"],
+        "label": f["label"],
+        "question": f["question"],
+        "how_to_elicit": _text(f.get("how_to_elicit")),
+        "category": f["category"],
+        "order": int(f["order"]),
+    }
+
+
+def _item(w: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": w["code"],
+        "name": w["name"],
+        "kind": w["kind"],
+        "loinc": _text(w.get("loinc")),
+        "loinc_display": _text(w.get("loinc_display")),
+        "description": _text(w.get("description")),
+    }
+
+
+def _when(w: dict[str, Any]) -> dict[str, Any]:
+    def age(v: Any) -> float | None:
+        return None if v is None else float(v)
+
+    return {
+        "all": sorted(w.get("all", [])),
+        "any": sorted(w.get("any", [])),
+        "age_min": age(w.get("age_min")),
+        "age_max": age(w.get("age_max")),
+        "age_unknown_fires": bool(w.get("age_unknown_fires", False)),
+    }
+
+
+def _condition(c: dict[str, Any]) -> dict[str, Any]:
+    ages = c["age_ratios"]
+    return {
+        "slug": c["slug"],
+        "name": c["name"],
+        "synonyms": list(c.get("synonyms", [])),
+        "icd10cm": _text(c.get("icd10cm")),
+        "icd10cm_display": _text(c.get("icd10cm_display")),
+        "snomed_ct": _text(c.get("snomed_ct")),
+        "snomed_ct_display": _text(c.get("snomed_ct_display")),
+        "urgency": c["urgency"],
+        "must_not_miss": bool(c.get("must_not_miss", False)),
+        "prior": _number(c["prior"]),
+        "prior_basis": c["prior_basis"],
+        "age_ratios": {band: _number(ages[band]) for band in AGE_BANDS},
+        "age_basis": _text(c.get("age_basis")),
+        "summary": c["summary"],
+        "features": list(c.get("features", [])),
+        "management": c["management"],
+        "patient_text": c["patient_text"],
+        "grade": c["grade"],
+        "grade_note": _text(c.get("grade_note")),
+        "last_reviewed": c["last_reviewed"],
+        "review_due": c.get("review_due") or review_due_default(c["last_reviewed"]),
+        "sources": sorted(c["sources"]),
+        "evidence": sorted(
+            (
+                {
+                    "finding": e["finding"],
+                    "lr_present": _number(e["lr_present"]),
+                    "lr_absent": _number(e["lr_absent"]),
+                    "grade": e["grade"],
+                    "estimate": bool(e["estimate"]),
+                    "basis": e["basis"],
+                    "sources": sorted(e["sources"]),
+                }
+                for e in c.get("evidence", [])
+            ),
+            key=lambda e: e["finding"],
+        ),
+        "red_flags": sorted(
+            (
+                {
+                    "slug": r["slug"],
+                    "when": _when(r.get("when", {})),
+                    "urgency": r["urgency"],
+                    "message": r["message"],
+                    "action": r["action"],
+                    "basis": r["basis"],
+                    "grade": r["grade"],
+                    "sources": sorted(r["sources"]),
+                }
+                for r in c.get("red_flags", [])
+            ),
+            key=lambda r: r["slug"],
+        ),
+        "workup": sorted(
+            (
+                {
+                    "item": w["item"],
+                    "priority": w["priority"],
+                    "rationale": w["rationale"],
+                    "grade": w["grade"],
+                    "sources": sorted(w["sources"]),
+                }
+                for w in c.get("workup", [])
+            ),
+            key=lambda w: w["item"],
+        ),
+    }
+
+
+def _belief(b: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "slug": b["slug"],
+        "claim": b["claim"],
+        "kind": b["kind"],
+        "verdict": b["verdict"],
+        "explanation": b["explanation"],
+        "patient_text": b["patient_text"],
+        "grade": b["grade"],
+        "sources": sorted(b["sources"]),
+    }
+
+
+def content_normalise(content: ReferenceContent) -> ReferenceContent:
+    """The canonical form: defaults filled, numbers as floats, every list in its order."""
+    translations = {
+        lang: {
+            kind: {slug: dict(sorted(t.items())) for slug, t in sorted(rows.items()) if t}
+            for kind, rows in sorted(tr.items())
+        }
+        for lang, tr in sorted(content.translations.items())
+    }
+    return ReferenceContent(
+        version={
+            "version": content.version["version"],
+            "released": content.version["released"],
+            "notes": _text(content.version.get("notes")),
+        },
+        sources={k: _source(s) for k, s in sorted(content.sources.items())},
+        findings=sorted((_finding(f) for f in content.findings), key=lambda f: f["slug"]),
+        workup_items=sorted((_item(w) for w in content.workup_items), key=lambda w: w["code"]),
+        conditions=sorted((_condition(c) for c in content.conditions), key=lambda c: c["slug"]),
+        # Beliefs keep their order: it is the order patients are answered in.
+        beliefs=[_belief(b) for b in content.beliefs],
+        translations=translations,
+    )
+
+
+def content_from_database() -> ReferenceContent:
+    """The working content in the database, as a canonical document (a fixed few queries)."""
+    from reference.models import (
+        Belief,
+        Condition,
+        ContentVersion,
+        Finding,
+        Source,
+        WorkupItem,
+    )
+
+    version = ContentVersion.objects.order_by("-released", "-id").first()
+    conditions = []
+    translations: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
+    for c in Condition.objects.prefetch_related(
+        "sources",
+        "evidence__finding",
+        "evidence__sources",
+        "red_flags__requires_all",
+        "red_flags__requires_any",
+        "red_flags__sources",
+        "workup__item",
+        "workup__sources",
+    ).order_by("slug"):
+        for lang, t in (c.translations or {}).items():
+            translations.setdefault(lang, {}).setdefault("conditions", {})[c.slug] = t
+        conditions.append(
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "synonyms": c.synonyms,
+                "icd10cm": c.icd10cm,
+                "icd10cm_display": c.icd10cm_display,
+                "snomed_ct": c.snomed_ct,
+                "snomed_ct_display": c.snomed_ct_display,
+                "urgency": c.urgency,
+                "must_not_miss": c.must_not_miss,
+                "prior": c.prior,
+                "prior_basis": c.prior_basis,
+                "age_ratios": dict(
+                    zip(
+                        AGE_BANDS,
+                        (c.age_lr_infant, c.age_lr_child, c.age_lr_adult, c.age_lr_older),
+                        strict=True,
+                    )
+                ),
+                "age_basis": c.age_basis,
+                "summary": c.summary,
+                "features": c.features,
+                "management": c.management,
+                "patient_text": c.patient_text,
+                "grade": c.grade,
+                "grade_note": c.grade_note,
+                "last_reviewed": c.last_reviewed.isoformat(),
+                "review_due": c.review_due.isoformat(),
+                "sources": [s.key for s in c.sources.all()],
+                "evidence": [
+                    {
+                        "finding": e.finding.slug,
+                        "lr_present": e.lr_present,
+                        "lr_absent": e.lr_absent,
+                        "grade": e.grade,
+                        "estimate": e.is_estimate,
+                        "basis": e.basis,
+                        "sources": [s.key for s in e.sources.all()],
+                    }
+                    for e in c.evidence.all()
+                ],
+                "red_flags": [
+                    {
+                        "slug": r.slug,
+                        "when": {
+                            "all": [f.slug for f in r.requires_all.all()],
+                            "any": [f.slug for f in r.requires_any.all()],
+                            "age_min": r.age_min,
+                            "age_max": r.age_max,
+                            "age_unknown_fires": r.age_unknown_fires,
+                        },
+                        "urgency": r.urgency,
+                        "message": r.message,
+                        "action": r.action,
+                        "basis": r.basis,
+                        "grade": r.grade,
+                        "sources": [s.key for s in r.sources.all()],
+                    }
+                    for r in c.red_flags.all()
+                ],
+                "workup": [
+                    {
+                        "item": w.item.code,
+                        "priority": w.priority,
+                        "rationale": w.rationale,
+                        "grade": w.grade,
+                        "sources": [s.key for s in w.sources.all()],
+                    }
+                    for w in c.workup.all()
+                ],
+            }
+        )
+    beliefs = []
+    for b in Belief.objects.prefetch_related("sources").order_by("order", "slug"):
+        for lang, t in (b.translations or {}).items():
+            translations.setdefault(lang, {}).setdefault("beliefs", {})[b.slug] = t
+        beliefs.append(
+            {
+                "slug": b.slug,
+                "claim": b.claim,
+                "kind": b.kind,
+                "verdict": b.verdict,
+                "explanation": b.explanation,
+                "patient_text": b.patient_text,
+                "grade": b.grade,
+                "sources": [s.key for s in b.sources.all()],
+            }
+        )
+    return content_normalise(
+        ReferenceContent(
+            version={
+                "version": version.label if version else "unversioned",
+                "released": version.released.isoformat() if version else "1970-01-01",
+                "notes": version.notes if version else "",
+            },
+            sources={s.key: {k: getattr(s, k) for k in SOURCE_KEYS} for s in Source.objects.all()},
+            findings=[{k: getattr(f, k) for k in FINDING_KEYS} for f in Finding.objects.all()],
+            workup_items=[{k: getattr(w, k) for k in ITEM_KEYS} for w in WorkupItem.objects.all()],
+            conditions=conditions,
+            beliefs=beliefs,
+            translations=translations,
+        )
+    )
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def content_files(content: ReferenceContent) -> dict[str, str]:
+    """Every file of the canonical layout, by relative path, as text."""
+    content = content_normalise(content)
+    files = {
+        "version.json": _dump(content.version),
+        "sources.json": _dump(list(content.sources.values())),
+        "findings.json": _dump(content.findings),
+        "workup_items.json": _dump(content.workup_items),
+        "beliefs.json": _dump(content.beliefs),
+    }
+    for c in content.conditions:
+        files[f"conditions/{c['slug']}.json"] = _dump(c)
+    for lang, tr in content.translations.items():
+        files[f"translations/{lang}.json"] = _dump(tr)
+    return files
+
+
+def content_write(*, content: ReferenceContent, directory: Path) -> list[str]:
+    """Write the canonical layout into `directory`, replacing its JSON files."""
+    files = content_files(content)
+    for old in sorted(directory.glob("**/*.json")):
+        if old.relative_to(directory).as_posix() not in files:
+            old.unlink()
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return sorted(files)
