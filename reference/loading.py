@@ -264,12 +264,14 @@ class _Sync:
 
     def __init__(self, result: LoadResult) -> None:
         self.result = result
+        self.new: set[tuple[type, int]] = set()  # rows created by this load
 
     def upsert(self, model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model.objects.create(**lookup, **values)
             self.result.created += 1
+            self.new.add((model, obj.pk))
             return obj
         changed = [k for k, v in values.items() if getattr(obj, k) != v]
         if changed:
@@ -282,7 +284,9 @@ class _Sync:
     def set_m2m(self, manager: Any, objs: list[Any]) -> None:
         if {o.pk for o in manager.all()} != {o.pk for o in objs}:
             manager.set(objs)
-            self.result.updated += 1
+            # Relations of a row this load created are part of creating it.
+            if (type(manager.instance), manager.instance.pk) not in self.new:
+                self.result.updated += 1
 
     def prune(self, queryset: Any) -> None:
         deleted, _ = queryset.delete()

@@ -174,3 +174,22 @@ def test_export_writes_curator_changes(tmp_path):
     files = content_files(content_from_database())
     assert CURATED in files["conditions/stroke.json"]
     assert "curator-added-source" in files["sources.json"]
+
+
+def test_loading_into_an_empty_database_reports_rows_created_not_updated(tmp_path, settings):
+    from reference import models
+
+    for model in (
+        models.WorkupRecommendation,
+        models.RedFlagRule,
+        models.EvidenceLink,
+        models.Belief,
+        models.Condition,
+        models.WorkupItem,
+        models.Finding,
+        models.Source,
+        models.ContentVersion,
+    ):
+        model.objects.all().delete()
+    result = reference_load(directory=FIXTURES)
+    assert result.created > 700 and (result.updated, result.deleted) == (0, 0)
