@@ -15,8 +15,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notes.models import AuditEvent, Note
-from reference.api.differential import differential_as_dict
-from reference.differential import AssessmentError, assessment_parse, differential_compute
+from reference.differential import (
+    AssessmentError,
+    assessment_parse,
+    differential_as_dict,
+    differential_compute,
+)
 from reference.errors import ConflictError, DomainError
 from reference.revisions import revision_label
 from reference.snapshot import snapshot_get

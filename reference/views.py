@@ -9,11 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from reference import selectors
-from reference.differential import (
-    assessment_from_form,
-    differential_checklist,
-    differential_compute,
-)
+from reference.checklist import differential_checklist
+from reference.differential import assessment_from_form, differential_compute
 from reference.models import ContentVersion, Finding, Urgency
 from reference.revisions import revision_label
 from reference.snapshot import snapshot_get

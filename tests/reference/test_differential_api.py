@@ -168,8 +168,8 @@ def test_schema_documents_the_endpoint(api: APIClient):
     [[], ["onset-sudden", "facial-weakness"], ["lip-or-tongue-swelling", "breathing-difficulty"]],
 )
 def test_fast_response_matches_the_documented_serializer(present: list[str]):
-    from reference.api.differential import DifferentialOutputSerializer, differential_as_dict
-    from reference.differential import Assessment, differential_compute
+    from reference.api.differential import DifferentialOutputSerializer
+    from reference.differential import Assessment, differential_as_dict, differential_compute
     from reference.snapshot import snapshot_build
 
     result = differential_compute(

@@ -1,0 +1,54 @@
+"""One call for the whole result: ranking, red flags, next questions and workup."""
+
+from reference.differential.questions import next_questions_choose
+from reference.differential.ranking import _age_band, _contributions, _log_weights, _normalise
+from reference.differential.red_flags import red_flags_evaluate
+from reference.differential.types import (
+    NEXT_QUESTIONS,
+    Assessment,
+    Differential,
+    RankedCondition,
+)
+from reference.differential.workup import workup_assemble
+from reference.models import URGENCY_ORDER
+from reference.snapshot import Snapshot
+
+
+def differential_compute(
+    *, snapshot: Snapshot, assessment: Assessment, next_limit: int = NEXT_QUESTIONS
+) -> Differential:
+    """Rank every condition, raise red flags, choose next questions and assemble workup."""
+    probabilities = _normalise(_log_weights(snapshot, assessment))
+    band = None if assessment.age_years is None else _age_band(assessment.age_years)
+    ranked_list = []
+    contributions = _contributions(snapshot, assessment)
+    for c, p in zip(snapshot.conditions, probabilities, strict=True):
+        supporting, opposing = contributions.get(c.slug, ((), ()))
+        ranked_list.append(
+            RankedCondition(
+                condition=c.slug,
+                name=c.name,
+                probability=p,
+                urgency=c.urgency,
+                must_not_miss=c.must_not_miss,
+                evidence_grade=c.grade,
+                age_likelihood_ratio=1.0 if band is None else c.age_ratios[band],
+                supporting=supporting,
+                opposing=opposing,
+            )
+        )
+    ranked_list.sort(key=lambda r: (-r.probability, URGENCY_ORDER[r.urgency], r.condition))
+    ranked = tuple(ranked_list)
+    flags = red_flags_evaluate(snapshot=snapshot, assessment=assessment)
+    return Differential(
+        reference_version=snapshot.version,
+        reference_revision=snapshot.revision,
+        reference_fingerprint=snapshot.fingerprint,
+        assessment=assessment,
+        differential=ranked,
+        red_flags=flags,
+        workup=workup_assemble(snapshot=snapshot, ranked=ranked, red_flags=flags),
+        next_questions=next_questions_choose(
+            snapshot=snapshot, assessment=assessment, probabilities=probabilities, limit=next_limit
+        ),
+    )

@@ -1,0 +1,109 @@
+"""The engine's vocabulary: its input, its result and the constants it works with."""
+
+from dataclasses import dataclass
+
+GRADE_ORDER = {"A": 0, "B": 1, "C": 2}
+AGE_BANDS = ("infant", "child", "adult", "older")
+# Heuristic for the question chooser only: how often a finding with no evidence link for a
+# condition is present in it. It never enters the ranking itself.
+UNLINKED_PRESENT_RATE = 0.1
+NEXT_QUESTIONS = 8
+# Conditions whose workup is suggested: the top few, any above this probability, and
+# every condition with a red flag raised.
+WORKUP_TOP = 3
+WORKUP_MIN_PROBABILITY = 0.10
+
+
+class AssessmentError(ValueError):
+    """Input that cannot be assessed; `errors` maps each field to its problems."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    present: frozenset[str] = frozenset()
+    absent: frozenset[str] = frozenset()
+    age_years: float | None = None
+
+
+@dataclass(frozen=True)
+class Contribution:
+    finding: str
+    label: str
+    state: str  # "present" or "absent"
+    likelihood_ratio: float
+    is_estimate: bool
+    grade: str
+
+
+@dataclass(frozen=True)
+class RankedCondition:
+    condition: str
+    name: str
+    probability: float
+    urgency: str
+    must_not_miss: bool
+    evidence_grade: str
+    age_likelihood_ratio: float
+    supporting: tuple[Contribution, ...]
+    opposing: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    rule: str
+    condition: str
+    condition_name: str
+    urgency: str
+    message: str
+    action: str
+    basis: str
+    evidence_grade: str
+    sources: tuple[str, ...]
+    triggered_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorkupLine:
+    code: str
+    name: str
+    kind: str
+    loinc: str
+    priority: str
+    rationale: str
+    for_conditions: tuple[str, ...]
+    evidence_grade: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    finding: str
+    label: str
+    question: str
+    how_to_elicit: str
+    category: str
+    expected_information_bits: float
+
+
+@dataclass(frozen=True)
+class Differential:
+    reference_version: str
+    reference_revision: int
+    reference_fingerprint: str
+    assessment: Assessment
+    differential: tuple[RankedCondition, ...]
+    red_flags: tuple[RedFlag, ...]
+    workup: tuple[WorkupLine, ...]
+    next_questions: tuple[NextQuestion, ...]
+
+    @property
+    def flagged_conditions(self) -> tuple[tuple[str, str], ...]:
+        """(condition name, most urgent level) once per flagged condition, most urgent first."""
+        seen: dict[str, str] = {}
+        for flag in self.red_flags:  # already sorted most urgent first
+            seen.setdefault(flag.condition_name, flag.urgency)
+        return tuple(seen.items())
