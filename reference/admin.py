@@ -151,10 +151,18 @@ class SourceAdmin(ContentAdmin):
 
 @admin.register(models.RedFlagRule)
 class RedFlagRuleAdmin(ContentAdmin):
-    list_display = ["slug", "condition", "urgency", "grade"]
+    list_display = ["slug", "family", "condition", "urgency", "grade"]
     list_filter = ["urgency"]
-    search_fields = ["slug", "message"]
-    autocomplete_fields = ["condition", "requires_all", "requires_any", "sources"]
+    search_fields = ["slug", "family", "message"]
+    autocomplete_fields = [
+        "condition",
+        "requires_all",
+        "requires_any",
+        "requires_absent",
+        "requires_not_present",
+        "requires_unassessed",
+        "sources",
+    ]
 
 
 @admin.register(models.WorkupItem)

@@ -99,6 +99,9 @@ def _when(w: dict[str, Any]) -> dict[str, Any]:
     return {
         "all": sorted(w.get("all", [])),
         "any": sorted(w.get("any", [])),
+        "absent": sorted(w.get("absent", [])),
+        "not_present": sorted(w.get("not_present", [])),
+        "unassessed": sorted(w.get("unassessed", [])),
         "age_min": age(w.get("age_min")),
         "age_max": age(w.get("age_max")),
         "age_unknown_fires": bool(w.get("age_unknown_fires", False)),
@@ -149,6 +152,7 @@ def _condition(c: dict[str, Any]) -> dict[str, Any]:
             (
                 {
                     "slug": r["slug"],
+                    "family": _text(r.get("family")),
                     "when": _when(r.get("when", {})),
                     "urgency": r["urgency"],
                     "message": r["message"],
@@ -235,6 +239,9 @@ def content_from_database() -> ReferenceContent:
         "evidence__sources",
         "red_flags__requires_all",
         "red_flags__requires_any",
+        "red_flags__requires_absent",
+        "red_flags__requires_not_present",
+        "red_flags__requires_unassessed",
         "red_flags__sources",
         "workup__item",
         "workup__sources",
@@ -286,9 +293,13 @@ def content_from_database() -> ReferenceContent:
                 "red_flags": [
                     {
                         "slug": r.slug,
+                        "family": r.family,
                         "when": {
                             "all": [f.slug for f in r.requires_all.all()],
                             "any": [f.slug for f in r.requires_any.all()],
+                            "absent": [f.slug for f in r.requires_absent.all()],
+                            "not_present": [f.slug for f in r.requires_not_present.all()],
+                            "unassessed": [f.slug for f in r.requires_unassessed.all()],
                             "age_min": r.age_min,
                             "age_max": r.age_max,
                             "age_unknown_fires": r.age_unknown_fires,

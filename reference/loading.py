@@ -201,7 +201,17 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
             when = r.get("when", {})
             named = list(when.get("all", [])) + list(when.get("any", []))
             if not named:
-                problems.append(f"{where}: names no finding")
+                problems.append(f"{where}: names no finding present")
+            named += [x for k in ("absent", "not_present", "unassessed") for x in when.get(k, [])]
+            contradictory = (set(when.get("all", [])) | set(when.get("any", []))) & (
+                set(when.get("absent", []))
+                | set(when.get("not_present", []))
+                | set(when.get("unassessed", []))
+            )
+            if contradictory:
+                problems.append(
+                    f"{where}: requires present and not present: {sorted(contradictory)}"
+                )
             problems.extend(
                 f"{where}: unknown finding {x!r}" for x in named if x not in finding_slugs
             )
@@ -481,6 +491,7 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
                 {"slug": r["slug"]},
                 {
                     "condition": cond,
+                    "family": r.get("family", ""),
                     "age_min": when.get("age_min"),
                     "age_max": when.get("age_max"),
                     "age_unknown_fires": bool(when.get("age_unknown_fires", False)),
@@ -493,6 +504,13 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
             )
             sync.set_m2m(rule.requires_all, [findings[x] for x in when.get("all", [])])
             sync.set_m2m(rule.requires_any, [findings[x] for x in when.get("any", [])])
+            sync.set_m2m(rule.requires_absent, [findings[x] for x in when.get("absent", [])])
+            sync.set_m2m(
+                rule.requires_not_present, [findings[x] for x in when.get("not_present", [])]
+            )
+            sync.set_m2m(
+                rule.requires_unassessed, [findings[x] for x in when.get("unassessed", [])]
+            )
             sync.set_m2m(rule.sources, [src[k] for k in r["sources"]])
             flag_slugs.append(r["slug"])
         for w in c.get("workup", []):

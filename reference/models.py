@@ -325,8 +325,29 @@ class RedFlagRule(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True)
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="red_flags")
+    family = models.SlugField(
+        max_length=80,
+        blank=True,
+        help_text="Rules of one family raise one flag, at the most urgent level that matches; "
+        "a rule never removes another family's flag. Blank: the rule is its own family.",
+    )
     requires_all = models.ManyToManyField(Finding, related_name="red_flags_all", blank=True)
     requires_any = models.ManyToManyField(Finding, related_name="red_flags_any", blank=True)
+    requires_absent = models.ManyToManyField(
+        Finding, related_name="red_flags_absent", blank=True, help_text="Marked absent."
+    )
+    requires_not_present = models.ManyToManyField(
+        Finding,
+        related_name="red_flags_not_present",
+        blank=True,
+        help_text="Not marked present: absent or not assessed (e.g. onset not gradual).",
+    )
+    requires_unassessed = models.ManyToManyField(
+        Finding,
+        related_name="red_flags_unassessed",
+        blank=True,
+        help_text="Not assessed at all (neither present nor absent).",
+    )
     age_min = models.FloatField(null=True, blank=True)
     age_max = models.FloatField(null=True, blank=True)
     age_unknown_fires = models.BooleanField(default=False)
@@ -421,3 +442,46 @@ class Belief(models.Model):
 
     def __str__(self) -> str:
         return self.claim
+
+
+class ValidationResult(models.Model):
+    """The vignette suite's result for one content fingerprint and engine version.
+
+    Written by `manage.py validate_reference` (run by `load_reference`) and by the
+    validation page when nothing is stored for the content in use; never typed by hand.
+    Keyed on (fingerprint, engine version): another content or engine is another row, so
+    no page shows figures of content or an engine that is not in use (reference.validation).
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    engine_version = models.CharField(max_length=20)
+    suite_fingerprint = models.CharField(
+        max_length=64, help_text="Hash of the case files (fixtures/validation) it was run on."
+    )
+    created_at = models.DateTimeField(auto_now=True, help_text="When it was computed.")
+    report = models.JSONField()
+    passed = models.BooleanField()
+    cases = models.PositiveIntegerField()
+    failed = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint", "engine_version"], name="validation_result_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(failed__lte=models.F("cases")),
+                name="validation_failed_within_cases",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(passed=True, failed=0) | models.Q(passed=False, failed__gt=0),
+                name="validation_passed_means_no_failure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"validation of {self.fingerprint} (engine {self.engine_version}): "
+            f"{self.cases - self.failed}/{self.cases} passed"
+        )

@@ -33,7 +33,12 @@ def condition_detail_queryset() -> QuerySet[Condition]:
         Prefetch(
             "red_flags",
             queryset=RedFlagRule.objects.prefetch_related(
-                "requires_all", "requires_any", "sources"
+                "requires_all",
+                "requires_any",
+                "requires_absent",
+                "requires_not_present",
+                "requires_unassessed",
+                "sources",
             ).order_by("slug"),
         ),
         Prefetch(

@@ -32,6 +32,9 @@ for _through in (
     models.EvidenceLink.sources.through,
     models.RedFlagRule.requires_all.through,
     models.RedFlagRule.requires_any.through,
+    models.RedFlagRule.requires_absent.through,
+    models.RedFlagRule.requires_not_present.through,
+    models.RedFlagRule.requires_unassessed.through,
     models.RedFlagRule.sources.through,
     models.WorkupRecommendation.sources.through,
 ):

@@ -65,8 +65,12 @@ class ConditionRef:
 class RedFlagRef:
     slug: str
     condition: str
+    family: str  # the rule's own slug when the content leaves it blank
     requires_all: frozenset[str]
     requires_any: frozenset[str]
+    requires_absent: frozenset[str]
+    requires_not_present: frozenset[str]
+    requires_unassessed: frozenset[str]
     age_min: float | None
     age_max: float | None
     age_unknown_fires: bool
@@ -158,8 +162,12 @@ def snapshot_build() -> Snapshot:
         RedFlagRef(
             slug=r.slug,
             condition=r.condition.slug,
+            family=r.family or r.slug,
             requires_all=frozenset(f.slug for f in r.requires_all.all()),
             requires_any=frozenset(f.slug for f in r.requires_any.all()),
+            requires_absent=frozenset(f.slug for f in r.requires_absent.all()),
+            requires_not_present=frozenset(f.slug for f in r.requires_not_present.all()),
+            requires_unassessed=frozenset(f.slug for f in r.requires_unassessed.all()),
             age_min=r.age_min,
             age_max=r.age_max,
             age_unknown_fires=r.age_unknown_fires,
@@ -171,7 +179,14 @@ def snapshot_build() -> Snapshot:
             sources=tuple(sorted(s.key for s in r.sources.all())),
         )
         for r in RedFlagRule.objects.select_related("condition")
-        .prefetch_related("requires_all", "requires_any", "sources")
+        .prefetch_related(
+            "requires_all",
+            "requires_any",
+            "requires_absent",
+            "requires_not_present",
+            "requires_unassessed",
+            "sources",
+        )
         .order_by("slug")
     )
     workup: dict[str, list[WorkupRef]] = {}
@@ -199,7 +214,16 @@ def snapshot_build() -> Snapshot:
             {k: [asdict(x) for x in v] for k, v in sorted(frozen_links.items())},
             [
                 asdict(f)
-                | {"requires_all": sorted(f.requires_all), "requires_any": sorted(f.requires_any)}
+                | {
+                    name: sorted(getattr(f, name))
+                    for name in (
+                        "requires_all",
+                        "requires_any",
+                        "requires_absent",
+                        "requires_not_present",
+                        "requires_unassessed",
+                    )
+                }
                 for f in flags
             ],
             {k: [asdict(x) for x in v] for k, v in sorted(frozen_workup.items())},

@@ -186,12 +186,18 @@ class EvidenceLinkSerializer(serializers.ModelSerializer[EvidenceLink]):
 
 class RedFlagWhenSerializer(serializers.Serializer[Any]):
     """When a red-flag rule fires: every finding in `all` and at least one in `any`
-    present (an empty list is no condition), and the age within the bounds given."""
+    present, every one in `absent` marked absent, none in `not_present` marked present,
+    none in `unassessed` assessed (an empty list is no condition), and the age within the
+    bounds given (without an age, only if `age_unknown_fires`)."""
 
     all = serializers.ListField(child=FindingSlugField())
     any = serializers.ListField(child=FindingSlugField())
+    absent = serializers.ListField(child=FindingSlugField())
+    not_present = serializers.ListField(child=FindingSlugField())
+    unassessed = serializers.ListField(child=FindingSlugField())
     age_min = serializers.FloatField(allow_null=True)
     age_max = serializers.FloatField(allow_null=True)
+    age_unknown_fires = serializers.BooleanField()
 
 
 class RedFlagRuleSerializer(serializers.ModelSerializer[RedFlagRule]):
@@ -203,15 +209,29 @@ class RedFlagRuleSerializer(serializers.ModelSerializer[RedFlagRule]):
 
     class Meta:
         model = RedFlagRule
-        fields = ["slug", "urgency", "when", "message", "action", "basis", "grade", "sources"]
+        fields = [
+            "slug",
+            "family",
+            "urgency",
+            "when",
+            "message",
+            "action",
+            "basis",
+            "grade",
+            "sources",
+        ]
 
     @extend_schema_field(RedFlagWhenSerializer)
     def get_when(self, obj: RedFlagRule) -> dict[str, Any]:
         return {
             "all": sorted(f.slug for f in obj.requires_all.all()),
             "any": sorted(f.slug for f in obj.requires_any.all()),
+            "absent": sorted(f.slug for f in obj.requires_absent.all()),
+            "not_present": sorted(f.slug for f in obj.requires_not_present.all()),
+            "unassessed": sorted(f.slug for f in obj.requires_unassessed.all()),
             "age_min": obj.age_min,
             "age_max": obj.age_max,
+            "age_unknown_fires": obj.age_unknown_fires,
         }
 
 
