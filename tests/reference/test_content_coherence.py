@@ -72,3 +72,10 @@ def test_the_content_state_records_the_fingerprint_in_use():
     reference_load(directory=settings.REFERENCE_FIXTURES_DIR)
     data = APIClient().post("/api/v1/differential/", BODY, format="json").json()
     assert ContentState.objects.get().fingerprint == data["reference_fingerprint"]
+
+
+def test_the_per_request_token_query_reads_the_content_state_table():
+    from reference.models import ContentState
+    from reference.snapshot import CONTENT_STATE_SQL
+
+    assert f"FROM {ContentState._meta.db_table} " in CONTENT_STATE_SQL
