@@ -242,3 +242,17 @@ class ContentChangeAdmin(admin.ModelAdmin):
     @admin.action(description="Reject the selected changes")
     def reject(self, request: HttpRequest, queryset: Any) -> None:
         self._decide(request, queryset, approval.change_reject, "Rejected")
+
+
+@admin.register(models.ValidationResult)
+class ValidationResultAdmin(admin.ModelAdmin):
+    """Stored validation runs, one per (content fingerprint, engine version): read-only."""
+
+    list_display = ["fingerprint", "engine_version", "created_at", "passed"]
+    list_filter = ["passed", "engine_version"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reference import views
+from reference import validation_views, views
 
 app_name = "reference"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("findings/", views.findings_glossary, name="findings"),
     path("beliefs/", views.beliefs, name="beliefs"),
     path("sources/", views.sources, name="sources"),
+    path("validation/", validation_views.validation, name="validation"),
+    path("intended-use/", validation_views.intended_use, name="intended-use"),
 ]

@@ -130,6 +130,8 @@ PAGES: tuple[Page, ...] = (
     Page("/findings/"),
     Page("/beliefs/"),
     Page("/sources/"),
+    Page("/validation/"),
+    Page("/intended-use/"),
     Page("/accounts/login/"),
     Page("/notes/", signed_in=True),
     Page("/notes/", signed_in=True, then=search_notes),
@@ -154,7 +156,12 @@ NOT_PAGES = {
     "logout": "POST only, redirects to the index (LOGOUT_REDIRECT_URL)",
     "schema": "the OpenAPI schema (YAML)",
 }
-HTML_VIEW_MODULES = ("reference.views", "notes.views", "django.contrib.auth.views")
+HTML_VIEW_MODULES = (
+    "reference.views",
+    "reference.validation_views",
+    "notes.views",
+    "django.contrib.auth.views",
+)
 
 
 def html_routes(resolver: URLResolver, namespace: str = "") -> set[str]:

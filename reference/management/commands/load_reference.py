@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reference.lifecycle import Resolution
 from reference.loading import ContentConflictError, ReferenceContentError, reference_load
+from reference.management.commands.validate_reference import validation_command_run
+from reference.validation import VignetteFileError
 
 
 class Command(BaseCommand):
@@ -68,3 +70,23 @@ class Command(BaseCommand):
                 "change(s) kept."
             )
         )
+        # The figures on /validation/ are those of the content now in use. A failing case
+        # is reported, not undone: the load stands, and the misses say what to look at.
+        try:
+            report = validation_command_run(out=self.stdout, style=self.style)
+        except VignetteFileError as exc:
+            self.stdout.write(
+                self.style.WARNING(
+                    "The validation could not run (the load stands): the case files in "
+                    "fixtures/validation have problems:\n- " + "\n- ".join(exc.problems)
+                )
+            )
+            return
+        if not report.passed:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{report.totals.failed} validation case(s) failed (listed above). The "
+                    "load was not undone: review the misses, and run "
+                    "`manage.py validate_reference` again after any fix."
+                )
+            )
