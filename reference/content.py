@@ -134,50 +134,48 @@ def _condition(c: dict[str, Any]) -> dict[str, Any]:
         "review_due": c.get("review_due") or review_due_default(c["last_reviewed"]),
         "sources": sorted(c["sources"]),
         "evidence": sorted(
-            (
-                {
-                    "finding": e["finding"],
-                    "lr_present": _number(e["lr_present"]),
-                    "lr_absent": _number(e["lr_absent"]),
-                    "grade": e["grade"],
-                    "estimate": bool(e["estimate"]),
-                    "basis": e["basis"],
-                    "sources": sorted(e["sources"]),
-                }
-                for e in c.get("evidence", [])
-            ),
-            key=lambda e: e["finding"],
+            (_evidence(e) for e in c.get("evidence", [])), key=lambda e: e["finding"]
         ),
         "red_flags": sorted(
-            (
-                {
-                    "slug": r["slug"],
-                    "family": _text(r.get("family")),
-                    "when": _when(r.get("when", {})),
-                    "urgency": r["urgency"],
-                    "message": r["message"],
-                    "action": r["action"],
-                    "basis": r["basis"],
-                    "grade": r["grade"],
-                    "sources": sorted(r["sources"]),
-                }
-                for r in c.get("red_flags", [])
-            ),
-            key=lambda r: r["slug"],
+            (_red_flag(r) for r in c.get("red_flags", [])), key=lambda r: r["slug"]
         ),
-        "workup": sorted(
-            (
-                {
-                    "item": w["item"],
-                    "priority": w["priority"],
-                    "rationale": w["rationale"],
-                    "grade": w["grade"],
-                    "sources": sorted(w["sources"]),
-                }
-                for w in c.get("workup", [])
-            ),
-            key=lambda w: w["item"],
-        ),
+        "workup": sorted((_workup(w) for w in c.get("workup", [])), key=lambda w: w["item"]),
+    }
+
+
+def _evidence(e: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "finding": e["finding"],
+        "lr_present": _number(e["lr_present"]),
+        "lr_absent": _number(e["lr_absent"]),
+        "grade": e["grade"],
+        "estimate": bool(e["estimate"]),
+        "basis": e["basis"],
+        "sources": sorted(e["sources"]),
+    }
+
+
+def _red_flag(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "slug": r["slug"],
+        "family": _text(r.get("family")),
+        "when": _when(r.get("when", {})),
+        "urgency": r["urgency"],
+        "message": r["message"],
+        "action": r["action"],
+        "basis": r["basis"],
+        "grade": r["grade"],
+        "sources": sorted(r["sources"]),
+    }
+
+
+def _workup(w: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "item": w["item"],
+        "priority": w["priority"],
+        "rationale": w["rationale"],
+        "grade": w["grade"],
+        "sources": sorted(w["sources"]),
     }
 
 
@@ -192,6 +190,38 @@ def _belief(b: dict[str, Any]) -> dict[str, Any]:
         "grade": b["grade"],
         "sources": sorted(b["sources"]),
     }
+
+
+def row_normalise(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """One row (as `reference.lifecycle.content_rows` keys it) in today's canonical form.
+
+    A baseline row stored by an older release of the code may lack fields added since;
+    normalising fills their defaults, so a format change never looks like a curator's edit.
+    """
+    if kind == "source":
+        return _source(row)
+    if kind == "finding":
+        return _finding(row)
+    if kind == "workup-item":
+        return _item(row)
+    if kind == "condition":
+        own = _condition({**row, "evidence": [], "red_flags": [], "workup": []})
+        for part in ("evidence", "red_flags", "workup"):
+            del own[part]
+        return {**own, "translations": row.get("translations", {})}
+    if kind == "evidence":
+        return {"condition": row["condition"], **_evidence(row)}
+    if kind == "red-flag":
+        return {"condition": row["condition"], **_red_flag(row)}
+    if kind == "workup":
+        return {"condition": row["condition"], **_workup(row)}
+    if kind == "belief":
+        return {
+            **_belief(row),
+            "order": row["order"],
+            "translations": row.get("translations", {}),
+        }
+    raise ValueError(f"unknown kind of row: {kind}")
 
 
 def content_normalise(content: ReferenceContent) -> ReferenceContent:

@@ -22,6 +22,7 @@ from reference.content import (
     ReferenceContent,
     content_from_database,
     content_normalise,
+    row_normalise,
 )
 from reference.lifecycle import (
     Conflict,
@@ -324,9 +325,7 @@ def reference_load(
         if empty:
             rows = release_rows
         else:
-            baseline = (
-                dict(((b.kind, b.key), b.hash) for b in ContentBaseline.objects.all()) or None
-            )
+            baseline = baseline_hashes()
             plan = lifecycle_plan(
                 release=release_rows,
                 working=content_rows(content_from_database()),
@@ -347,7 +346,7 @@ def reference_load(
         _apply(content_normalise(merged), result)
         ContentBaseline.objects.all().delete()
         ContentBaseline.objects.bulk_create(
-            ContentBaseline(kind=kind, key=key, hash=row_hash(row) or "")
+            ContentBaseline(kind=kind, key=key, hash=row_hash(row) or "", row=row)
             for (kind, key), row in release_rows.items()
         )
         if not ContentRevision.objects.filter(release=label, number=0).exists():
@@ -364,6 +363,17 @@ def reference_load(
             )
     result.counts = _counts()
     return result
+
+
+def baseline_hashes() -> dict[tuple[str, str], str] | None:
+    """Each baseline row's hash in today's canonical form; None before any baseline."""
+    hashes: dict[tuple[str, str], str] = {}
+    for b in ContentBaseline.objects.all():
+        if b.row is None:
+            hashes[(b.kind, b.key)] = b.hash
+        else:
+            hashes[(b.kind, b.key)] = row_hash(row_normalise(b.kind, b.row)) or ""
+    return hashes or None
 
 
 def _counts() -> dict[str, int]:

@@ -70,6 +70,9 @@ class ContentBaseline(models.Model):
     kind = models.CharField(max_length=20)
     key = models.CharField(max_length=200)
     hash = models.CharField(max_length=64)
+    # The row itself, so that a later release of the code can bring it to its own format
+    # (new fields, new defaults) before comparing; null for baselines stored before that.
+    row = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [
