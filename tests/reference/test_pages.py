@@ -41,7 +41,9 @@ def test_every_condition_page_renders_with_its_sections(client: Client):
 
 def test_condition_page_shows_red_flags_with_action_and_basis(client: Client):
     html = client.get(reverse("reference:condition", args=["stroke"])).content.decode()
-    assert "Red flags" in html and "Consider:" in html and "Basis:" in html
+    # DECISIONS 6: an action is a recommendation with its basis beside it.
+    assert "Red flags" in html and "Recommended now: call emergency services" in html
+    assert "Basis:" in html
 
 
 def test_unknown_condition_is_404(client: Client):
