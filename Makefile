@@ -36,7 +36,7 @@ system-deps:
 run: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_reference --initial
-	DEBUG=1 $(PY) manage.py ensure_demo_clinician
+	DEBUG=1 $(PY) manage.py ensure_demo_clinician --address $(HOST):$(PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: venv

@@ -76,6 +76,7 @@ class LoadResult:
     release: str = ""
     kept_local: tuple[str, ...] = ()  # "kind key" of each curator change kept
     forced: tuple[str, ...] = ()  # conflicts resolved by taking the release
+    skipped: bool = False  # `initial_only` and the database already held content
 
 
 def _read(path: Path) -> Any:
@@ -321,6 +322,7 @@ def reference_load(
         empty = not (Condition.objects.exists() or Source.objects.exists())
         if initial_only and not empty:
             result.counts = _counts()
+            result.skipped = True
             return result
         if empty:
             rows = release_rows

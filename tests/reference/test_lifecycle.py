@@ -215,3 +215,11 @@ def test_a_baseline_in_an_older_format_is_not_mistaken_for_curator_changes():
     result = reference_load(directory=FIXTURES)
     assert_curated()
     assert not [row for row in result.kept_local if row.startswith("red-flag")]
+
+
+def test_initial_leaves_a_database_with_content_alone_and_says_so(capsys):
+    curate()
+    call_command("load_reference", initial=True)
+    out = capsys.readouterr().out
+    assert "left as it is" in out and "created" not in out
+    assert_curated()

@@ -12,7 +12,10 @@ CREDENTIALS_FILE = Path(settings.BASE_DIR) / ".demo-login"
 class Command(BaseCommand):
     help = "Create a local demo clinician if there is no user yet, and print how to sign in."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--address", default="127.0.0.1:8000", help="Where the app is served.")
+
+    def handle(self, *args: Any, address: str = "127.0.0.1:8000", **options: Any) -> None:
         User = get_user_model()
         if not User.objects.exists():
             password = secrets.token_urlsafe(12)
@@ -23,7 +26,7 @@ class Command(BaseCommand):
             username, password = CREDENTIALS_FILE.read_text().split()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Sign in at http://127.0.0.1:8000/accounts/login/ as '{username}' "
+                    f"Sign in at http://{address}/accounts/login/ as '{username}' "
                     f"with password '{password}' (local demo account; saved in "
                     f"{CREDENTIALS_FILE.name})."
                 )

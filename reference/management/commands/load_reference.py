@@ -57,6 +57,12 @@ class Command(BaseCommand):
                 + "\nRun again with --keep-local to keep the curators' versions, or --force "
                 "to take the release's (the curators' versions stay in history)."
             ) from exc
+        if result.skipped:
+            self.stdout.write(
+                "The database already holds reference content: left as it is (--initial). "
+                "Run load_reference without --initial to upgrade to the shipped release."
+            )
+            return
         for name, count in result.counts.items():
             self.stdout.write(f"{name}: {count}")
         for row in result.kept_local:
