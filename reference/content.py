@@ -120,6 +120,7 @@ def _condition(c: dict[str, Any]) -> dict[str, Any]:
         "snomed_ct_display": _text(c.get("snomed_ct_display")),
         "urgency": c["urgency"],
         "must_not_miss": bool(c.get("must_not_miss", False)),
+        "ranked": bool(c.get("ranked", True)),
         "prior": _number(c["prior"]),
         "prior_basis": c["prior_basis"],
         "age_ratios": {band: _number(ages[band]) for band in AGE_BANDS},
@@ -289,6 +290,7 @@ def content_from_database() -> ReferenceContent:
                 "snomed_ct_display": c.snomed_ct_display,
                 "urgency": c.urgency,
                 "must_not_miss": c.must_not_miss,
+                "ranked": c.ranked,
                 "prior": c.prior,
                 "prior_basis": c.prior_basis,
                 "age_ratios": dict(

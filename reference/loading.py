@@ -459,6 +459,7 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
                 "snomed_ct_display": c.get("snomed_ct_display") or "",
                 "urgency": c["urgency"],
                 "must_not_miss": bool(c.get("must_not_miss", False)),
+                "ranked": bool(c.get("ranked", True)),
                 "prior": float(c["prior"]),
                 "prior_basis": c["prior_basis"],
                 "age_lr_infant": float(ages["infant"]),

@@ -248,6 +248,11 @@ class Condition(models.Model):
     snomed_ct_display = models.CharField("SNOMED CT display", max_length=300, blank=True)
     urgency = models.CharField(max_length=12, choices=Urgency.choices)
     must_not_miss = models.BooleanField(default=False)
+    ranked = models.BooleanField(
+        default=True,
+        help_text="Off for a topic that only carries red flags (e.g. an airway emergency of "
+        "any cause): it raises its flags but takes no place in the ranking.",
+    )
     prior = models.FloatField(help_text="Per 1,000 people presenting with lip twitching.")
     prior_basis = models.TextField()
     age_lr_infant = models.FloatField("age ratio, under 1 year", default=1.0)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -100,12 +100,19 @@ class Snapshot:
     version: str  # the release, e.g. "2026.1"
     revision: int  # curator changes since the release was loaded (2026.1+r3 -> 3)
     fingerprint: str
-    conditions: tuple[ConditionRef, ...]
+    conditions: tuple[ConditionRef, ...]  # the ranked ones
     findings: MappingProxyType[str, FindingRef]
     links: MappingProxyType[str, tuple[Link, ...]]  # by finding slug
     red_flags: tuple[RedFlagRef, ...]
     workup: MappingProxyType[str, tuple[WorkupRef, ...]]  # by condition slug
     sources: MappingProxyType[str, SourceRef]
+    # Topics that only carry red flags (not ranked): slug -> name.
+    flag_topics: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def condition_names(self) -> dict[str, str]:
+        """Every condition's name by slug, flag-only topics included."""
+        return {c.slug: c.name for c in self.conditions} | dict(self.flag_topics)
 
 
 def snapshot_build() -> Snapshot:
@@ -129,6 +136,8 @@ def snapshot_build() -> Snapshot:
         f.slug: FindingRef(f.slug, f.label, f.question, f.how_to_elicit, f.category, f.order)
         for f in Finding.objects.all()
     }
+    all_conditions = list(Condition.objects.prefetch_related("sources").order_by("slug"))
+    flag_topics = {c.slug: c.name for c in all_conditions if not c.ranked}
     conditions = tuple(
         ConditionRef(
             slug=c.slug,
@@ -140,7 +149,8 @@ def snapshot_build() -> Snapshot:
             grade=c.grade,
             sources=tuple(sorted(s.key for s in c.sources.all())),
         )
-        for c in Condition.objects.prefetch_related("sources").order_by("slug")
+        for c in all_conditions
+        if c.ranked
     )
     links: dict[str, list[Link]] = {}
     for e in EvidenceLink.objects.select_related("condition", "finding").prefetch_related(
@@ -211,6 +221,7 @@ def snapshot_build() -> Snapshot:
     payload = json.dumps(
         [
             [asdict(c) for c in conditions],
+            sorted(flag_topics.items()),
             {k: [asdict(x) for x in v] for k, v in sorted(frozen_links.items())},
             [
                 asdict(f)
@@ -241,6 +252,7 @@ def snapshot_build() -> Snapshot:
         red_flags=flags,
         workup=MappingProxyType(frozen_workup),
         sources=MappingProxyType(sources),
+        flag_topics=MappingProxyType(flag_topics),
     )
 
 

@@ -46,10 +46,7 @@ def vocabulary_slugs(kind: Vocabulary) -> list[str]:
     except DatabaseError:
         slugs: list[str] = []
     else:
-        if kind == "findings":
-            slugs = list(snapshot.findings)
-        else:
-            slugs = [c.slug for c in snapshot.conditions]
+        slugs = list(snapshot.findings if kind == "findings" else snapshot.condition_names)
     return sorted(slugs) or fixture_slugs(kind)
 
 

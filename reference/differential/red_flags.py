@@ -40,7 +40,7 @@ def rule_matches(*, rule: RedFlagRef, assessment: Assessment) -> bool:
 
 def red_flags_evaluate(*, snapshot: Snapshot, assessment: Assessment) -> tuple[RedFlag, ...]:
     """One flag per rule family whose rule is met, most urgent first."""
-    names = {c.slug: c.name for c in snapshot.conditions}
+    names = snapshot.condition_names
     by_family: dict[str, RedFlagRef] = {}
     for rule in snapshot.red_flags:  # ordered by slug, so ties are stable
         if not rule_matches(rule=rule, assessment=assessment):

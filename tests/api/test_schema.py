@@ -95,7 +95,7 @@ def test_finding_and_condition_slugs_are_enums_of_the_loaded_vocabulary(schema):
     findings = schemas["FindingSlug"]["enum"]
     conditions = schemas["ConditionSlug"]["enum"]
     assert findings == sorted(snapshot.findings) == fixture_slugs("findings")
-    assert conditions == sorted(c.slug for c in snapshot.conditions)
+    assert conditions == sorted(snapshot.condition_names)  # flag-only topics included
     assert conditions == fixture_slugs("conditions")
 
     finding_ref = {"$ref": "#/components/schemas/FindingSlug"}
@@ -133,7 +133,7 @@ def test_the_enums_follow_the_reference_in_use(monkeypatch):
     """An edit in the admin or a new release shows in the schema as soon as it is in use."""
     in_use = SimpleNamespace(
         findings={"zz-new-finding": None, "fever": None},
-        conditions=(SimpleNamespace(slug="zz-new-condition"),),
+        condition_names={"zz-new-condition": "New"},
     )
     monkeypatch.setattr("reference.snapshot.snapshot_get", lambda: in_use)
     assert enums_served() == (["fever", "zz-new-finding"], ["zz-new-condition"])
@@ -151,7 +151,7 @@ def test_without_reference_content_the_enums_list_the_fixture_release(
     def no_tables() -> None:
         raise DatabaseError("no such table: reference_finding")
 
-    empty = SimpleNamespace(findings={}, conditions=())
+    empty = SimpleNamespace(findings={}, condition_names={})
     snapshot = no_tables if database == "no tables" else (lambda: empty)
     monkeypatch.setattr("reference.snapshot.snapshot_get", snapshot)
     assert enums_served() == (["a-finding", "b-finding"], ["x-condition"])

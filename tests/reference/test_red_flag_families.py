@@ -181,3 +181,26 @@ def test_tetany_with_breathing_difficulty_or_after_neck_surgery_is_always_an_eme
     context = data.draw(st.sampled_from(["breathing-difficulty", "neck-or-thyroid-surgery"]))
     present, absent = data.draw(others(snap, {sign, context}))
     assert level(snap, "hypocalcemia", present | {sign, context}, absent, age) == 0
+
+
+# --- Airway emergency, any cause (F3) ---------------------------------------------------------
+
+
+def test_breathing_difficulty_alone_raises_the_airway_emergency_flag(snap):
+    assert level(snap, "airway-emergency", {"breathing-difficulty"}) == 0
+
+
+def test_the_airway_topic_takes_no_place_in_the_ranking(snap):
+    result = differential_compute(
+        snapshot=snap, assessment=Assessment(frozenset({"breathing-difficulty"}), frozenset())
+    )
+    assert "airway-emergency" not in {r.condition for r in result.differential}
+    flag = next(f for f in result.red_flags if f.condition == "airway-emergency")
+    assert flag.condition_name == "Airway emergency (any cause)"
+
+
+@PROPERTY
+@given(data=st.data(), age=AGES)
+def test_breathing_difficulty_is_always_an_airway_emergency(snap, data, age):
+    present, absent = data.draw(others(snap, {"breathing-difficulty"}))
+    assert level(snap, "airway-emergency", present | {"breathing-difficulty"}, absent, age) == 0
