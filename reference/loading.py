@@ -118,6 +118,30 @@ def _ratio_ok(value: Any) -> bool:
     )
 
 
+# How each urgency's action opens (DECISIONS.md section 6; docs/red-flags.md E9). The
+# basis is its own field, required beside the action and shown after it as "Basis: ...".
+ACTION_OPENINGS = {
+    "emergency": "Recommended now:",
+    "urgent": "Recommended today",
+    "soon": "Recommended:",
+    "routine": "Recommended:",
+}
+
+
+def action_wording_problems(rule: dict[str, Any]) -> list[str]:
+    """A red flag's action is a recommendation with a basis, never a bare "Consider"."""
+    action = str(rule.get("action") or "").strip()
+    problems = []
+    if action.lower().startswith("consider"):
+        problems.append('action starts with "Consider"; word it as a recommendation')
+    opening = ACTION_OPENINGS.get(str(rule.get("urgency")))
+    if opening and action and not action.startswith(opening):
+        problems.append(f"{rule.get('urgency')} action must start {opening!r}")
+    if rule.get("urgency") == "emergency" and not str(rule.get("basis") or "").strip():
+        problems.append("emergency action needs its Basis")
+    return problems
+
+
 def reference_problems(*, content: ReferenceContent) -> list[str]:
     """Every invariant the content must satisfy, as a list of human-readable problems."""
     problems: list[str] = []
@@ -202,8 +226,9 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
             seen_flags.add(r.get("slug", ""))
             when = r.get("when", {})
             named = list(when.get("all", [])) + list(when.get("any", []))
-            if not named:
-                problems.append(f"{where}: names no finding present")
+            if not named and not when.get("absent"):
+                # A finding marked absent is an observation too ("does not stop with restraint").
+                problems.append(f"{where}: names no finding present or absent")
             named += [x for k in ("absent", "not_present", "unassessed") for x in when.get(k, [])]
             contradictory = (set(when.get("all", [])) | set(when.get("any", []))) & (
                 set(when.get("absent", []))
@@ -222,6 +247,7 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
             for name in ("message", "action", "basis"):
                 if not r.get(name):
                     problems.append(f"{where}: missing {name}")
+            problems.extend(f"{where}: {p}" for p in action_wording_problems(r))
             check_grade(where, r.get("grade"))
             check_sources(where, r.get("sources", []))
         items: set[str] = set()

@@ -105,10 +105,18 @@ def test_every_condition_has_clinical_and_patient_text_and_a_prior_basis():
     ],
 )
 def test_the_required_red_flags_exist(condition: str, required: set[str]):
-    rules = RedFlagRule.objects.filter(condition__slug=condition).prefetch_related("requires_all")
+    rules = RedFlagRule.objects.filter(condition__slug=condition).prefetch_related(
+        "requires_all", "requires_any"
+    )
     assert rules.exists(), condition
     if required:
-        assert any(required <= {f.slug for f in r.requires_all.all()} for r in rules)
+        # Required in full, or enough alone: a rule whose only requirement is an any-group
+        # that names them (the seizure rule fires on 5 minutes or on 10 minutes).
+        assert any(
+            required <= {f.slug for f in r.requires_all.all()}
+            or (not r.requires_all.all() and required <= {f.slug for f in r.requires_any.all()})
+            for r in rules
+        )
 
 
 def test_stroke_rule_is_sudden_onset_with_any_focal_deficit():
