@@ -92,6 +92,10 @@ def _item(w: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _code(x: dict[str, Any]) -> dict[str, str]:
+    return {"code": _text(x.get("code")), "display": _text(x.get("display"))}
+
+
 def _when(w: dict[str, Any]) -> dict[str, Any]:
     def age(v: Any) -> float | None:
         return None if v is None else float(v)
@@ -116,8 +120,11 @@ def _condition(c: dict[str, Any]) -> dict[str, Any]:
         "synonyms": list(c.get("synonyms", [])),
         "icd10cm": _text(c.get("icd10cm")),
         "icd10cm_display": _text(c.get("icd10cm_display")),
+        # Further codes keep their order: the curator lists them as they apply.
+        "icd10cm_additional": [_code(x) for x in c.get("icd10cm_additional") or []],
         "snomed_ct": _text(c.get("snomed_ct")),
         "snomed_ct_display": _text(c.get("snomed_ct_display")),
+        "code_fit_note": _text(c.get("code_fit_note")),
         "urgency": c["urgency"],
         "must_not_miss": bool(c.get("must_not_miss", False)),
         "ranked": bool(c.get("ranked", True)),
@@ -286,8 +293,10 @@ def content_from_database() -> ReferenceContent:
                 "synonyms": c.synonyms,
                 "icd10cm": c.icd10cm,
                 "icd10cm_display": c.icd10cm_display,
+                "icd10cm_additional": c.icd10cm_additional,
                 "snomed_ct": c.snomed_ct,
                 "snomed_ct_display": c.snomed_ct_display,
+                "code_fit_note": c.code_fit_note,
                 "urgency": c.urgency,
                 "must_not_miss": c.must_not_miss,
                 "ranked": c.ranked,

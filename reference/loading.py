@@ -142,6 +142,27 @@ def action_wording_problems(rule: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _code_problems(slug: str, c: dict[str, Any]) -> list[str]:
+    """A further ICD-10-CM code needs a code and its display, and differs from the others."""
+    problems: list[str] = []
+    extra = c.get("icd10cm_additional") or []
+    if not isinstance(extra, list):
+        return [f"condition {slug}: icd10cm_additional must be a list of {{code, display}}"]
+    seen = {c.get("icd10cm")} if c.get("icd10cm") else set()
+    for x in extra:
+        if not (isinstance(x, dict) and x.get("code") and x.get("display")):
+            problems.append(
+                f"condition {slug}: each further ICD-10-CM code needs code and display"
+            )
+            continue
+        if x["code"] in seen:
+            problems.append(f"condition {slug}: ICD-10-CM {x['code']} listed twice")
+        seen.add(x["code"])
+    if extra and not c.get("icd10cm"):
+        problems.append(f"condition {slug}: further ICD-10-CM codes need a main code")
+    return problems
+
+
 def reference_problems(*, content: ReferenceContent) -> list[str]:
     """Every invariant the content must satisfy, as a list of human-readable problems."""
     problems: list[str] = []
@@ -199,6 +220,7 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
         for name in ("name", "summary", "management", "patient_text", "prior_basis"):
             if not c.get(name):
                 problems.append(f"condition {slug}: missing {name}")
+        problems.extend(_code_problems(slug, c))
         for name in ("last_reviewed", "review_due"):
             if name == "last_reviewed" or c.get(name):
                 try:
@@ -218,6 +240,9 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
             check_grade(where, e.get("grade"))
             if not isinstance(e.get("estimate"), bool) or not e.get("basis"):
                 problems.append(f"{where}: needs estimate (true/false) and a basis")
+            elif e["estimate"] and e.get("grade") != "C":
+                # SORT: expert opinion is grade C; the pages say so beside every ratio.
+                problems.append(f"{where}: an expert-estimate ratio is graded C")
             check_sources(where, e.get("sources", []))
         for r in c.get("red_flags", []):
             where = f"red flag {r.get('slug')}"
@@ -481,6 +506,11 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
                 "synonyms": c.get("synonyms", []),
                 "icd10cm": c.get("icd10cm") or "",
                 "icd10cm_display": c.get("icd10cm_display") or "",
+                "icd10cm_additional": [
+                    {"code": x["code"], "display": x["display"]}
+                    for x in c.get("icd10cm_additional") or []
+                ],
+                "code_fit_note": c.get("code_fit_note") or "",
                 "snomed_ct": str(c.get("snomed_ct") or ""),
                 "snomed_ct_display": c.get("snomed_ct_display") or "",
                 "urgency": c["urgency"],

@@ -244,6 +244,18 @@ class Condition(models.Model):
     synonyms = models.JSONField(default=list, blank=True)
     icd10cm = models.CharField("ICD-10-CM", max_length=16, blank=True)
     icd10cm_display = models.CharField("ICD-10-CM display", max_length=300, blank=True)
+    icd10cm_additional = models.JSONField(
+        "further ICD-10-CM codes",
+        default=list,
+        blank=True,
+        help_text='Codes that apply beside the main one, in order: [{"code": "G45.9", '
+        '"display": "Transient cerebral ischemic attack, unspecified"}].',
+    )
+    code_fit_note = models.TextField(
+        blank=True,
+        help_text="How well the codes fit the topic, shown beside them: say so when no "
+        "code fits well, or when a code applies only at one stage.",
+    )
     snomed_ct = models.CharField("SNOMED CT", max_length=20, blank=True)
     snomed_ct_display = models.CharField("SNOMED CT display", max_length=300, blank=True)
     urgency = models.CharField(max_length=12, choices=Urgency.choices)

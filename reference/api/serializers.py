@@ -261,8 +261,14 @@ class CodeSerializer(serializers.Serializer[Any]):
 
 
 class ConditionCodesSerializer(serializers.Serializer[Any]):
-    icd10cm = CodeSerializer(help_text="ICD-10-CM.")
+    icd10cm = CodeSerializer(help_text="ICD-10-CM, the main code.")
+    icd10cm_additional = CodeSerializer(
+        many=True, help_text="Further ICD-10-CM codes that apply beside the main one, in order."
+    )
     snomed_ct = CodeSerializer(help_text="SNOMED CT.")
+    fit_note = serializers.CharField(
+        help_text="How well the codes fit the topic (empty when they fit without comment)."
+    )
 
 
 class AgeRatiosSerializer(serializers.Serializer[Any]):
@@ -311,10 +317,14 @@ class ConditionDetailSerializer(serializers.ModelSerializer[Condition]):
         ]
 
     @extend_schema_field(ConditionCodesSerializer)
-    def get_codes(self, obj: Condition) -> dict[str, dict[str, str]]:
+    def get_codes(self, obj: Condition) -> dict[str, Any]:
         return {
             "icd10cm": {"code": obj.icd10cm, "display": obj.icd10cm_display},
+            "icd10cm_additional": [
+                {"code": x["code"], "display": x["display"]} for x in obj.icd10cm_additional
+            ],
             "snomed_ct": {"code": obj.snomed_ct, "display": obj.snomed_ct_display},
+            "fit_note": obj.code_fit_note,
         }
 
     @extend_schema_field(AgeRatiosSerializer)

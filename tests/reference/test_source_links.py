@@ -87,14 +87,18 @@ DENIED_HOSTS = (
 # Each is expected to fail until a curator finds the version of record; strict, so fixing
 # one makes this test fail until the entry is removed here.
 UNRESOLVED = {
-    "aroor-befast-2017": "only the Duke Scholars profile found",
-    "banik-miller-eyelid-myokymia-2004": "only the University of Utah NOVEL library copy found",
-    "bhatia-mds-tremor-2018": "only the ScienceOpen record found",
-    "cdc-tetanus-inshort-2009": "only a web-archive copy of the retired CDC page found",
-    "hujoel-chvostek-2016": "only the R Discovery abstract found; journal not confirmed",
-    "lee-cpa-tumor-hfs-2010": "only a test library-catalogue record found",
-    "nanos-eyelid-myokymia-2016": "only the studyres copy of the NANOS brochure found",
-    "shuper-jitteriness-1991": "only the Tel Aviv University research portal found",
+    "aroor-befast-2017": "looked for again: only the Duke Scholars profile; no PubMed, DOI or "
+    "Stroke page seen",
+    "banik-miller-eyelid-myokymia-2004": "looked for again: the University of Utah NOVEL copy, "
+    "a Johns Hopkins portal record and a DOI on Scilit, but no PubMed or publisher page seen",
+    "bhatia-mds-tremor-2018": "looked for again: ScienceOpen, document mirrors and a trial-registry "
+    "reprint; no PubMed, DOI or Wiley page seen",
+    "hujoel-chvostek-2016": "looked for again: only the R Discovery abstract; journal not confirmed",
+    "lee-cpa-tumor-hfs-2010": "looked for again: library catalogues give Acta Neurochir "
+    "152(11):1901-8, but no PubMed, DOI or Springer page seen",
+    "nanos-eyelid-myokymia-2016": "looked for again: only the studyres copy of the NANOS brochure",
+    "shuper-jitteriness-1991": "looked for again: only the Tel Aviv University portal (J Child "
+    "Neurol 1991;6:243-5); no PubMed, DOI or SAGE page seen",
 }
 
 
@@ -184,3 +188,24 @@ def test_every_loaded_source_and_its_link_avoid_mirrors_and_aggregators():
 def test_every_source_without_a_url_still_has_a_pmid_or_doi():
     for source in _fixture_sources():
         assert source["url"] or source["pmid"] or source["doi"], source["key"]
+
+
+def _conditions() -> dict[str, dict[str, Any]]:
+    return {c["slug"]: c for c in reference_read(directory=FIXTURES).conditions}
+
+
+def test_the_retired_first_seizure_parameter_is_not_cited_for_seizure_semiology():
+    """AAN/AES 2007 (retired) is about investigations, not what a seizure looks like."""
+    links = _conditions()["focal-seizure"]["evidence"]
+    assert all("aan-first-seizure-2007" not in e["sources"] for e in links)
+    assert any("brodie-ilae-classification-2018" in e["sources"] for e in links)
+
+
+def test_the_cdc_tetanus_summary_that_could_not_be_found_is_no_longer_cited():
+    content = reference_read(directory=FIXTURES)
+    assert "cdc-tetanus-inshort-2009" not in content.sources
+    tetanus = _conditions()["tetanus"]
+    assert "msd-tetanus-2023" in tetanus["sources"]
+    assert all(
+        "CDC" not in e["basis"] or "no longer cited" in e["basis"] for e in tetanus["evidence"]
+    )
