@@ -45,7 +45,15 @@ def review_due_default(last_reviewed: str) -> str:
 
 # The order of keys in each kind of row, as written.
 SOURCE_KEYS = ("key", "title", "publisher", "year", "pmid", "doi", "url", "kind")
-FINDING_KEYS = ("slug", "label", "question", "how_to_elicit", "category", "order")
+FINDING_KEYS = (
+    "slug",
+    "label",
+    "question",
+    "how_to_elicit",
+    "category",
+    "order",
+    "unlinked_frequency",
+)
 ITEM_KEYS = ("code", "name", "kind", "loinc", "loinc_display", "description")
 
 
@@ -78,7 +86,14 @@ def _finding(f: dict[str, Any]) -> dict[str, Any]:
         "how_to_elicit": _text(f.get("how_to_elicit")),
         "category": f["category"],
         "order": int(f["order"]),
+        **_optional_frequency(f),
     }
+
+
+def _optional_frequency(row: dict[str, Any]) -> dict[str, float]:
+    """`unlinked_frequency` when set; omitted when blank, so most rows do not carry it."""
+    value = row.get("unlinked_frequency")
+    return {} if value is None else {"unlinked_frequency": float(value)}
 
 
 def _item(w: dict[str, Any]) -> dict[str, Any]:
@@ -132,6 +147,7 @@ def _condition(c: dict[str, Any]) -> dict[str, Any]:
         "prior_basis": c["prior_basis"],
         "age_ratios": {band: _number(ages[band]) for band in AGE_BANDS},
         "age_basis": _text(c.get("age_basis")),
+        **_optional_frequency(c),
         "summary": c["summary"],
         "features": list(c.get("features", [])),
         "management": c["management"],
@@ -310,6 +326,7 @@ def content_from_database() -> ReferenceContent:
                     )
                 ),
                 "age_basis": c.age_basis,
+                "unlinked_frequency": c.unlinked_frequency,
                 "summary": c.summary,
                 "features": c.features,
                 "management": c.management,

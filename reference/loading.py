@@ -110,6 +110,11 @@ def reference_read(*, directory: Path) -> ReferenceContent:
     return content_normalise(content)
 
 
+def _frequency_ok(value: Any) -> bool:
+    """Blank, or a frequency the models' validators accept (docs/ranking.md)."""
+    return value is None or (_ratio_ok(value) and 0.001 <= value <= 0.9)
+
+
 def _ratio_ok(value: Any) -> bool:
     return (
         isinstance(value, int | float)
@@ -195,6 +200,10 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
     for f in content.findings:
         if f.get("category") not in set(Finding.Category.values):
             problems.append(f"finding {f.get('slug')}: unknown category {f.get('category')!r}")
+        if not _frequency_ok(f.get("unlinked_frequency")):
+            problems.append(
+                f"finding {f.get('slug')}: unlinked_frequency must be blank or 0.001 to 0.9"
+            )
     if len(item_codes) != len(content.workup_items):
         problems.append("workup items: duplicate code")
     for w in content.workup_items:
@@ -214,6 +223,8 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
         check_sources(f"condition {slug}", c.get("sources", []))
         if not _ratio_ok(c.get("prior")):
             problems.append(f"condition {slug}: prior must be positive and finite")
+        if not _frequency_ok(c.get("unlinked_frequency")):
+            problems.append(f"condition {slug}: unlinked_frequency must be blank or 0.001 to 0.9")
         ages = c.get("age_ratios", {})
         if set(ages) != set(AGE_BANDS) or not all(_ratio_ok(v) for v in ages.values()):
             problems.append(f"condition {slug}: age_ratios needs positive {AGE_BANDS}")
@@ -237,6 +248,13 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
             linked.add(e.get("finding", ""))
             if not (_ratio_ok(e.get("lr_present")) and _ratio_ok(e.get("lr_absent"))):
                 problems.append(f"{where}: likelihood ratios must be positive and finite")
+            elif (e["lr_present"] - 1) * (e["lr_absent"] - 1) > 0:
+                problems.append(
+                    f"{where}: lr_present and lr_absent point the same way (both above or "
+                    "both below 1); no frequency gives that (docs/ranking.md)"
+                )
+            elif e["lr_present"] == 1 and e["lr_absent"] == 1:
+                problems.append(f"{where}: both ratios are 1, so the link says nothing")
             check_grade(where, e.get("grade"))
             if not isinstance(e.get("estimate"), bool) or not e.get("basis"):
                 problems.append(f"{where}: needs estimate (true/false) and a basis")
@@ -477,6 +495,7 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
                 "how_to_elicit": f.get("how_to_elicit", ""),
                 "category": f["category"],
                 "order": f["order"],
+                "unlinked_frequency": f.get("unlinked_frequency"),
             },
         )
         for f in content.findings
@@ -523,6 +542,7 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
                 "age_lr_adult": float(ages["adult"]),
                 "age_lr_older": float(ages["older"]),
                 "age_basis": c.get("age_basis", ""),
+                "unlinked_frequency": c.get("unlinked_frequency"),
                 "summary": c["summary"],
                 "features": c.get("features", []),
                 "management": c["management"],

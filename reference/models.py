@@ -7,6 +7,7 @@ immutable snapshot built from these rows (see `reference.snapshot`).
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -229,6 +230,16 @@ class Finding(models.Model):
     how_to_elicit = models.TextField(blank=True)
     category = models.CharField(max_length=20, choices=Category.choices)
     order = models.PositiveSmallIntegerField(default=0)
+    unlinked_frequency = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.001), MaxValueValidator(0.9)],
+        help_text=(
+            "How often this finding is present in a condition with no evidence link to it "
+            "(blank: the default, 0.02). Set it for findings common whatever the diagnosis: "
+            "an exposure, an onset pattern, a side. See docs/ranking.md."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -272,6 +283,16 @@ class Condition(models.Model):
     age_lr_adult = models.FloatField("age ratio, 18 to 59 years", default=1.0)
     age_lr_older = models.FloatField("age ratio, 60 years and over", default=1.0)
     age_basis = models.TextField(blank=True)
+    unlinked_frequency = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.001), MaxValueValidator(0.9)],
+        help_text=(
+            "How often this condition shows a finding nobody linked to it (blank: the "
+            "default, 0.02); raise it for conditions that produce many findings. The larger "
+            "of this and the finding's own value applies. See docs/ranking.md."
+        ),
+    )
     summary = models.TextField()
     features = models.JSONField(default=list)
     management = models.TextField()

@@ -35,6 +35,7 @@ class FindingRef:
     how_to_elicit: str
     category: str
     order: int
+    unlinked_frequency: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ class ConditionRef:
     age_ratios: tuple[float, float, float, float]  # infant, child, adult, older
     grade: str
     sources: tuple[str, ...]
+    unlinked_frequency: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,15 @@ def snapshot_build() -> Snapshot:
         for s in Source.objects.all()
     }
     findings = {
-        f.slug: FindingRef(f.slug, f.label, f.question, f.how_to_elicit, f.category, f.order)
+        f.slug: FindingRef(
+            f.slug,
+            f.label,
+            f.question,
+            f.how_to_elicit,
+            f.category,
+            f.order,
+            f.unlinked_frequency,
+        )
         for f in Finding.objects.all()
     }
     all_conditions = list(Condition.objects.prefetch_related("sources").order_by("slug"))
@@ -148,6 +158,7 @@ def snapshot_build() -> Snapshot:
             age_ratios=(c.age_lr_infant, c.age_lr_child, c.age_lr_adult, c.age_lr_older),
             grade=c.grade,
             sources=tuple(sorted(s.key for s in c.sources.all())),
+            unlinked_frequency=c.unlinked_frequency,
         )
         for c in all_conditions
         if c.ranked
@@ -222,6 +233,8 @@ def snapshot_build() -> Snapshot:
         [
             [asdict(c) for c in conditions],
             sorted(flag_topics.items()),
+            # What the ranking reads from findings (docs/ranking.md); labels do not count.
+            sorted((f.slug, f.unlinked_frequency) for f in findings.values()),
             {k: [asdict(x) for x in v] for k, v in sorted(frozen_links.items())},
             [
                 asdict(f)

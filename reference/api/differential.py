@@ -94,9 +94,31 @@ class ContributionSerializer(serializers.Serializer[Any]):
     finding = FindingSlugField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     state = serializers.ChoiceField(choices=["present", "absent"])
-    likelihood_ratio = serializers.FloatField(help_text="LR+ when present, LR- when absent.")
+    likelihood_ratio = serializers.FloatField(
+        help_text="The evidence link's own ratio: LR+ when present, LR- when absent."
+    )
     is_estimate = serializers.BooleanField(help_text="An expert estimate: no study gives it.")
     grade = serializers.ChoiceField(choices=Grade.choices)
+    effect_ratio = serializers.FloatField(
+        help_text=(
+            "The finding's effect on this condition against the other conditions: its "
+            "frequency here over its probability-weighted frequency in the others "
+            "(docs/ranking.md)."
+        )
+    )
+
+
+class UnexplainedSerializer(serializers.Serializer[Any]):
+    """A present finding with no evidence link to the condition: it counts against it."""
+
+    finding = FindingSlugField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
+    frequency = serializers.FloatField(
+        min_value=0, max_value=1, help_text="The unlinked frequency used (an expert estimate)."
+    )
+    effect_ratio = serializers.FloatField(
+        help_text="Its effect on this condition against the other conditions."
+    )
 
 
 class RankedConditionSerializer(serializers.Serializer[Any]):
@@ -113,6 +135,9 @@ class RankedConditionSerializer(serializers.Serializer[Any]):
     )
     supporting = ContributionSerializer(many=True)
     opposing = ContributionSerializer(many=True)
+    unexplained = UnexplainedSerializer(
+        many=True, help_text="Present findings this condition does not explain."
+    )
 
 
 class RedFlagSerializer(serializers.Serializer[Any]):

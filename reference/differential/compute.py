@@ -1,7 +1,11 @@
 """One call for the whole result: ranking, red flags, next questions and workup."""
 
 from reference.differential.questions import next_questions_choose
-from reference.differential.ranking import _age_band, _contributions, _log_weights, _normalise
+from reference.differential.ranking import (
+    _age_band,
+    ranking_contributions,
+    ranking_probabilities,
+)
 from reference.differential.red_flags import red_flags_evaluate
 from reference.differential.types import (
     NEXT_QUESTIONS,
@@ -18,12 +22,12 @@ def differential_compute(
     *, snapshot: Snapshot, assessment: Assessment, next_limit: int = NEXT_QUESTIONS
 ) -> Differential:
     """Rank every condition, raise red flags, choose next questions and assemble workup."""
-    probabilities = _normalise(_log_weights(snapshot, assessment))
+    probabilities = ranking_probabilities(snapshot, assessment)
     band = None if assessment.age_years is None else _age_band(assessment.age_years)
     ranked_list = []
-    contributions = _contributions(snapshot, assessment)
-    for c, p in zip(snapshot.conditions, probabilities, strict=True):
-        supporting, opposing = contributions.get(c.slug, ((), ()))
+    contributions = ranking_contributions(snapshot, assessment, probabilities)
+    for c, p in zip(snapshot.conditions, probabilities.tolist(), strict=True):
+        supporting, opposing, unexplained = contributions[c.slug]
         ranked_list.append(
             RankedCondition(
                 condition=c.slug,
@@ -35,6 +39,7 @@ def differential_compute(
                 age_likelihood_ratio=1.0 if band is None else c.age_ratios[band],
                 supporting=supporting,
                 opposing=opposing,
+                unexplained=unexplained,
             )
         )
     ranked_list.sort(key=lambda r: (-r.probability, URGENCY_ORDER[r.urgency], r.condition))

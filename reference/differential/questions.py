@@ -1,105 +1,66 @@
-"""Next questions: the unassessed findings with the largest expected loss of entropy."""
+"""Next questions: the unassessed findings with the largest expected loss of entropy.
+
+Dense over findings x conditions (every finding speaks to every condition through its
+frequency, docs/ranking.md), so it is four matrix-vector products on the frequency table.
+For a finding with frequencies f and current probabilities p, Y = p f and N = p (1 - f)
+are the unnormalised rankings after a yes and a no, P(yes) = sum Y, and the expected
+entropy after asking is
+
+    P(yes) log P(yes) + P(no) log P(no) - sum(Y log Y) - sum(N log N),
+
+where sum(Y log Y) = f @ (p log p) + (f log f) @ p, and likewise for N.
+"""
 
 import math
-from typing import Any
 
-from reference.differential.ranking import _present_rate
-from reference.differential.types import UNLINKED_PRESENT_RATE, Assessment, NextQuestion
+import numpy as np
+
+from reference.differential.frequencies import frequency_table
+from reference.differential.types import Assessment, NextQuestion
 from reference.snapshot import Snapshot
-
-
-def _entropy_after(
-    probs: list[float],
-    logs: list[float],
-    plogp_sum: float,
-    changes: list[tuple[int, float, float]],
-) -> float:
-    """Entropy (bits) of probs re-weighted by ratios at a few indices, in O(len(changes)).
-
-    With q_i = p_i r_i / Z: H = log Z - (1/Z) sum p_i r_i (log p_i + log r_i), and only the
-    changed indices differ from the precomputed sum of p log p. `changes` holds
-    (index, r, r log r) and `logs` the log of each probability.
-    """
-    z = 1.0
-    acc = plogp_sum
-    for i, r, rlogr in changes:
-        p = probs[i]
-        z += p * (r - 1)
-        acc += p * ((r - 1) * logs[i] + rlogr)
-    return (math.log(z) - acc / z) * _INV_LN2
-
 
 _INV_LN2 = 1 / math.log(2)
 
 
-Change = tuple[int, float, float]
-_QUESTION_TABLES: dict[str, dict[str, Any]] = {}
-
-
-def _question_table(
-    snapshot: Snapshot,
-) -> dict[str, tuple[list[tuple[int, float]], list[Change], list[Change]]]:
-    """Per finding: (condition index, present rate above baseline), (index, LR+), (index, LR-).
-
-    Derived from the snapshot once per content version (keyed by its fingerprint).
-    """
-    table = _QUESTION_TABLES.get(snapshot.fingerprint)
-    if table is None or len(_QUESTION_TABLES) > 8:
-        index = {c.slug: i for i, c in enumerate(snapshot.conditions)}
-        table = {
-            slug: (
-                [
-                    (
-                        index[x.condition],
-                        _present_rate(x.lr_present, x.lr_absent) - UNLINKED_PRESENT_RATE,
-                    )
-                    for x in links
-                ],
-                [
-                    (index[x.condition], x.lr_present, x.lr_present * math.log(x.lr_present))
-                    for x in links
-                ],
-                [
-                    (index[x.condition], x.lr_absent, x.lr_absent * math.log(x.lr_absent))
-                    for x in links
-                ],
-            )
-            for slug, links in snapshot.links.items()
-            if links
-        }
-        _QUESTION_TABLES.clear()
-        _QUESTION_TABLES[snapshot.fingerprint] = table
-    return table
+def _xlogx(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0)), 0.0)
 
 
 def next_questions_choose(
-    *, snapshot: Snapshot, assessment: Assessment, probabilities: list[float], limit: int
+    *, snapshot: Snapshot, assessment: Assessment, probabilities: np.ndarray, limit: int
 ) -> tuple[NextQuestion, ...]:
     """Unassessed findings with the largest expected reduction in entropy, best first."""
-    # Probabilities are strictly positive (exp of finite log weights, normalised).
-    logs = [math.log(p) if p > 0 else 0.0 for p in probabilities]
-    plogp = sum(p * lp for p, lp in zip(probabilities, logs, strict=True))
-    current = -plogp * _INV_LN2
+    table = frequency_table(snapshot)
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.size == 0 or limit <= 0:
+        return ()
     assessed = assessment.present | assessment.absent
-    scored: list[tuple[float, str]] = []
-    for slug, (rates, yes, no) in _question_table(snapshot).items():
-        if slug in assessed:
-            continue
-        p_yes = UNLINKED_PRESENT_RATE + sum(probabilities[i] * r for i, r in rates)
-        expected = p_yes * _entropy_after(probabilities, logs, plogp, yes) + (
-            1 - p_yes
-        ) * _entropy_after(probabilities, logs, plogp, no)
-        gain = current - expected
-        if gain > 1e-6:
-            scored.append((gain, slug))
-    scored.sort(key=lambda x: (-x[0], snapshot.findings[x[1]].order))
+    rows = np.array(
+        [i for i, slug in enumerate(table.findings) if slug not in assessed], dtype=np.intp
+    )
+    if rows.size == 0:
+        return ()
+    plogp = _xlogx(p)
+    current = -plogp.sum()
+    f = table.f[rows]
+    not_f = 1 - f
+    p_yes = np.clip(f @ p, 0.0, 1.0)
+    p_no = np.clip(not_f @ p, 0.0, 1.0)
+    y_log_y = f @ plogp + table.f_log_f[rows] @ p
+    n_log_n = not_f @ plogp + table.not_f_log_not_f[rows] @ p
+    expected = _xlogx(p_yes) + _xlogx(p_no) - y_log_y - n_log_n
+    gains = (current - expected) * _INV_LN2
+    order = snapshot.findings
+    scored = [(float(g), table.findings[r]) for g, r in zip(gains, rows, strict=True) if g > 1e-6]
+    scored.sort(key=lambda x: (-x[0], order[x[1]].order, x[1]))
     return tuple(
         NextQuestion(
             finding=slug,
-            label=snapshot.findings[slug].label,
-            question=snapshot.findings[slug].question,
-            how_to_elicit=snapshot.findings[slug].how_to_elicit,
-            category=snapshot.findings[slug].category,
+            label=order[slug].label,
+            question=order[slug].question,
+            how_to_elicit=order[slug].how_to_elicit,
+            category=order[slug].category,
             expected_information_bits=round(gain, 4),
         )
         for gain, slug in scored[:limit]

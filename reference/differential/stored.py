@@ -7,7 +7,7 @@ OpenAPI schema, and a test keeps the two identical.
 
 from typing import Any
 
-from reference.differential.types import Contribution, Differential
+from reference.differential.types import Contribution, Differential, Unexplained
 
 
 def _contribution(c: Contribution) -> dict[str, Any]:
@@ -18,6 +18,16 @@ def _contribution(c: Contribution) -> dict[str, Any]:
         "likelihood_ratio": c.likelihood_ratio,
         "is_estimate": c.is_estimate,
         "grade": c.grade,
+        "effect_ratio": c.effect_ratio,
+    }
+
+
+def _unexplained(u: Unexplained) -> dict[str, Any]:
+    return {
+        "finding": u.finding,
+        "label": u.label,
+        "frequency": u.frequency,
+        "effect_ratio": u.effect_ratio,
     }
 
 
@@ -38,6 +48,7 @@ def differential_as_dict(result: Differential) -> dict[str, Any]:
                 "age_likelihood_ratio": r.age_likelihood_ratio,
                 "supporting": [_contribution(c) for c in r.supporting],
                 "opposing": [_contribution(c) for c in r.opposing],
+                "unexplained": [_unexplained(u) for u in r.unexplained],
             }
             for r in result.differential
         ],

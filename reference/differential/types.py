@@ -1,12 +1,23 @@
 """The engine's vocabulary: its input, its result and the constants it works with."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2}
 AGE_BANDS = ("infant", "child", "adult", "older")
-# Heuristic for the question chooser only: how often a finding with no evidence link for a
-# condition is present in it. It never enters the ranking itself.
-UNLINKED_PRESENT_RATE = 0.1
+# The frequency model (docs/ranking.md). All three numbers are expert estimates.
+# A finding with no evidence link to a condition: one the condition does not produce.
+UNLINKED_FREQUENCY = 0.02
+# The rate a finding is taken to have across the other conditions, for a link whose
+# other ratio is 1 (only one side was estimated).
+OTHERS_RATE = 0.1
+# No single finding makes a condition impossible or certain.
+FREQUENCY_MIN = 0.001
+FREQUENCY_MAX = 0.98
+# A present finding with no link, and a frequency at most this, is one the condition does
+# not explain (shown in "why this place"); above it, the finding is common whatever the
+# diagnosis (an onset pattern, a side), so leaving it unlinked explains nothing away.
+UNEXPLAINED_AT_MOST = 0.05
 NEXT_QUESTIONS = 8
 # Conditions whose workup is suggested: the top few, any above this probability, and
 # every condition with a red flag raised.
@@ -29,14 +40,28 @@ class Assessment:
     age_years: float | None = None
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
+    """A linked finding's part in a condition's place (docs/ranking.md, rule 4).
+
+    Named tuples, not dataclasses: a result holds hundreds of these, and they are built
+    several times faster."""
+
     finding: str
     label: str
     state: str  # "present" or "absent"
-    likelihood_ratio: float
+    likelihood_ratio: float  # the link's own ratio: LR+ when present, LR- when absent
     is_estimate: bool
     grade: str
+    effect_ratio: float  # its effect on this condition against the others
+
+
+class Unexplained(NamedTuple):
+    """A present finding with no evidence link to the condition (docs/ranking.md, rule 5)."""
+
+    finding: str
+    label: str
+    frequency: float  # the unlinked frequency used
+    effect_ratio: float
 
 
 @dataclass(frozen=True)
@@ -50,6 +75,7 @@ class RankedCondition:
     age_likelihood_ratio: float
     supporting: tuple[Contribution, ...]
     opposing: tuple[Contribution, ...]
+    unexplained: tuple[Unexplained, ...] = ()
 
 
 @dataclass(frozen=True)

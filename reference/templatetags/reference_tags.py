@@ -13,6 +13,12 @@ def percent(value: float) -> str:
 
 
 @register.filter
-def ratio(value: float) -> str:
-    """A likelihood ratio with no needless decimals: 10, 2.5, 0.25."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def ratio(value: float | str | None) -> str:
+    """A ratio with no needless decimals: 10, 2.5, 0.25, 0.004 (blank when missing, as in
+    results stored before the field existed)."""
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    if 0 < abs(number) < 0.1:
+        return f"{number:.1g}"
+    return f"{number:.2f}".rstrip("0").rstrip(".")

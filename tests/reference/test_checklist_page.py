@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -29,7 +31,9 @@ def test_ticked_findings_give_a_ranked_explained_result_with_the_red_flag_banner
     assert html.index("Red flags") < html.index("<h2>Differential</h2>")
     first = html.index('class="cname"')
     assert "Stroke or TIA" in html[first : first + 200]
-    assert "Why this place" in html and "Sudden onset × 5" in html
+    assert "Why this place" in html
+    # The effect against the other conditions, then the evidence link's own ratio and grade.
+    assert re.search(r"Sudden onset ×[0-9.]+ <span class=\"lr\">\(LR 5\*, grade C\)</span>", html)
     assert "Suggested workup" in html and "Immediate" in html
     assert 'value="present" checked' in html
 
@@ -84,3 +88,8 @@ def test_a_pinned_summary_names_the_red_flags_for_narrow_screens(client: Client)
     ).content.decode()
     start = html.index('class="ddx-summary has-flags"')
     assert "Angioedema (emergency)" in html[start : start + 600]
+
+
+def test_why_this_place_names_the_findings_a_condition_does_not_explain(client: Client):
+    html = client.get(URL, {"trismus-or-risus": "present"}).content.decode()
+    assert "Does not explain: Trismus or fixed grin ×" in html

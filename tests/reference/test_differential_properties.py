@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from reference.differential import Assessment, assessment_parse, differential_compute
+from reference.differential.frequencies import frequency_table
 from reference.snapshot import Snapshot, snapshot_build
 
 pytestmark = pytest.mark.django_db
@@ -70,15 +71,15 @@ def test_order_of_findings_does_not_matter(snap: Snapshot, data: st.DataObject):
 def test_marking_a_finding_present_never_lowers_a_condition_it_supports(
     snap: Snapshot, data: st.DataObject
 ):
-    """Relative probabilities: a condition whose ratio for the finding is above 1 gains on
-    every condition whose ratio is lower, and gains outright when its ratio is the largest."""
+    """Relative probabilities (docs/ranking.md): a condition gains on every condition in
+    which the finding is less frequent, and gains outright when it is the most frequent."""
     a = data.draw(assessments(snap))
-    free = sorted(f for f in snap.links if f not in a.present | a.absent)
+    free = sorted(f for f in snap.findings if f not in a.present | a.absent)
     if not free:
         return
     finding = data.draw(st.sampled_from(free))
-    ratio = {c.slug: 1.0 for c in snap.conditions}
-    ratio.update({link.condition: link.lr_present for link in snap.links[finding]})
+    table = frequency_table(snap)
+    freq = dict(zip(table.conditions, table.f[table.row[finding]].tolist(), strict=True))
     before = {
         r.condition: r.probability
         for r in differential_compute(snapshot=snap, assessment=a).differential
@@ -88,14 +89,12 @@ def test_marking_a_finding_present_never_lowers_a_condition_it_supports(
         r.condition: r.probability
         for r in differential_compute(snapshot=snap, assessment=after_a).differential
     }
-    top = max(ratio.values())
-    for c, lr in ratio.items():
-        if lr <= 1:
-            continue
-        for d, lr_d in ratio.items():
-            if lr_d <= lr:
+    top = max(freq.values())
+    for c, f in freq.items():
+        for d, f_d in freq.items():
+            if f_d <= f:
                 assert after[c] / after[d] >= before[c] / before[d] * (1 - 1e-9)
-        if lr == top:
+        if f == top:
             assert after[c] >= before[c] * (1 - 1e-9)
 
 
