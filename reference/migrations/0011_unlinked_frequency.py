@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reference', '0009_flag_only_topics'),
+        ('reference', '0010_condition_codes'),
     ]
 
     operations = [
