@@ -20,6 +20,7 @@ from reference.differential import (
     assessment_parse,
     differential_as_dict,
     differential_compute,
+    stored_differential_read,
 )
 from reference.errors import ConflictError, DomainError
 from reference.revisions import revision_label
@@ -97,7 +98,14 @@ def _text_validate(text: dict[str, Any]) -> dict[str, str]:
     return clean
 
 
-def _compute(present: Any, absent: Any, age_years: Any) -> tuple[dict[str, Any], Any]:
+def _compute(
+    present: Any, absent: Any, age_years: Any, working_diagnosis: str | None
+) -> tuple[dict[str, Any], Any, str]:
+    """The stored result for the input, computed with the working diagnosis it records.
+
+    The working diagnosis contributes its workup and examination whatever its probability
+    (`differential_compute`); none chosen means the leading condition.
+    """
     snapshot = snapshot_get()
     try:
         assessment = assessment_parse(
@@ -105,17 +113,24 @@ def _compute(present: Any, absent: Any, age_years: Any) -> tuple[dict[str, Any],
         )
     except AssessmentError as exc:
         raise NoteInputError(exc.errors) from exc
-    result = differential_compute(snapshot=snapshot, assessment=assessment)
-    return differential_as_dict(result), assessment
+    ranked = {c.slug for c in snapshot.conditions}
+    if working_diagnosis and working_diagnosis not in ranked:
+        raise NoteInputError(
+            {"working_diagnosis": [f"Unknown condition slug: {working_diagnosis}."]}
+        )
+    result = differential_compute(
+        snapshot=snapshot, assessment=assessment, working_diagnosis=working_diagnosis or None
+    )
+    if not working_diagnosis:
+        working_diagnosis = result.differential[0].condition
+        result = differential_compute(
+            snapshot=snapshot, assessment=assessment, working_diagnosis=working_diagnosis
+        )
+    return differential_as_dict(result), assessment, working_diagnosis
 
 
-def _working_diagnosis(result: dict[str, Any], chosen: str | None) -> str:
-    slugs = [row["condition"] for row in result["differential"]]
-    if not chosen:
-        return str(slugs[0])
-    if chosen not in slugs:
-        raise NoteInputError({"working_diagnosis": [f"Unknown condition slug: {chosen}."]})
-    return chosen
+def _not_a_slug() -> str:
+    raise NoteInputError({"working_diagnosis": ["Must be a condition slug."]})
 
 
 @transaction.atomic
@@ -131,7 +146,7 @@ def note_create(
 ) -> Note:
     """Compute the differential for the input and store it with the clinician's text."""
     clean_text = _text_validate(text)
-    result, assessment = _compute(present, absent, age_years)
+    result, assessment, chosen = _compute(present, absent, age_years, working_diagnosis)
     note = Note.objects.create(
         owner=owner,
         present=sorted(assessment.present),
@@ -141,7 +156,7 @@ def note_create(
         reference_version=result["reference_version"],
         reference_revision=result["reference_revision"],
         reference_fingerprint=result["reference_fingerprint"],
-        working_diagnosis=_working_diagnosis(result, working_diagnosis),
+        working_diagnosis=chosen,
         amends=amends,
         **clean_text,
     )
@@ -157,11 +172,14 @@ def note_update(*, note: Note, user: Any, **changes: Any) -> Note:
     if note.is_final:
         raise NoteFinalizedError(note)
     changed: list[str] = []
-    if {"present", "absent", "age_years"} & set(changes):
-        result, assessment = _compute(
+    if {"present", "absent", "age_years", "working_diagnosis"} & set(changes):
+        # The working diagnosis shapes the workup, so choosing another one recomputes too.
+        chosen = changes.get("working_diagnosis", note.working_diagnosis)
+        result, assessment, chosen = _compute(
             changes.get("present", note.present),
             changes.get("absent", note.absent),
             changes.get("age_years", note.age_years),
+            chosen if isinstance(chosen, str) or chosen is None else _not_a_slug(),
         )
         note.present, note.absent = sorted(assessment.present), sorted(assessment.absent)
         note.age_years = assessment.age_years
@@ -169,12 +187,10 @@ def note_update(*, note: Note, user: Any, **changes: Any) -> Note:
         note.reference_version = result["reference_version"]
         note.reference_revision = result["reference_revision"]
         note.reference_fingerprint = result["reference_fingerprint"]
+        note.working_diagnosis = chosen
         changed += ["present", "absent", "age_years", "result"]
-        if "working_diagnosis" not in changes:
-            note.working_diagnosis = _working_diagnosis(result, note.working_diagnosis)
-    if "working_diagnosis" in changes:
-        note.working_diagnosis = _working_diagnosis(note.result, changes["working_diagnosis"])
-        changed.append("working_diagnosis")
+        if "working_diagnosis" in changes:
+            changed.append("working_diagnosis")
     for key, value in text.items():
         if getattr(note, key) != value:
             setattr(note, key, value)
@@ -249,11 +265,9 @@ def note_context(*, note: Note) -> dict[str, Any]:
             s for s in slugs if s not in snapshot.findings
         ]
 
-    result = note.result
+    result = stored_differential_read(note.result)
     leaders = result["differential"][:5]
-    by_priority: dict[str, list[dict[str, Any]]] = {}
-    for item in result["workup"]:
-        by_priority.setdefault(item["priority"], []).append(item)
+    lines = {w["code"]: w for w in result["workup"]}
     owner = note.owner
     return {
         "note": note,
@@ -266,11 +280,12 @@ def note_context(*, note: Note) -> dict[str, Any]:
         "negatives": labels(note.absent),
         "leaders": leaders,
         "red_flags": result["red_flags"],
+        # By need, most urgent need first: (need, its lines).
         "workup": [
-            (p, by_priority[p])
-            for p in ("immediate", "soon", "routine", "consider", "not-recommended")
-            if p in by_priority
+            (g["need"], [lines[c] for c in g["codes"] if c in lines])
+            for g in result["workup_groups"]
         ],
+        "examination": result["examination"],
     }
 
 

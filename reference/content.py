@@ -194,12 +194,32 @@ def _red_flag(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _workup(w: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"item": w["item"], "need": _text(w.get("need"))}
+    if w.get("when"):
+        row["when"] = _workup_when(w["when"])
+    row |= {"priority": w["priority"], "rationale": w["rationale"]}
+    if w.get("overrides"):
+        # Overrides keep their order: a curator reads them as written.
+        row["overrides"] = [
+            {
+                "when": _workup_when(o.get("when", {})),
+                **{k: o[k] for k in ("priority", "rationale")},
+            }
+            for o in w["overrides"]
+        ]
+    return row | {"grade": w["grade"], "sources": sorted(w["sources"])}
+
+
+def _workup_when(when: dict[str, Any]) -> dict[str, Any]:
+    def age(v: Any) -> float | None:
+        return None if v is None else float(v)
+
     return {
-        "item": w["item"],
-        "priority": w["priority"],
-        "rationale": w["rationale"],
-        "grade": w["grade"],
-        "sources": sorted(w["sources"]),
+        "all": sorted(when.get("all", [])),
+        "any": sorted(when.get("any", [])),
+        "age_min": age(when.get("age_min")),
+        "age_max": age(when.get("age_max")),
+        "age_unknown": bool(when.get("age_unknown", False)),
     }
 
 
@@ -374,8 +394,11 @@ def content_from_database() -> ReferenceContent:
                 "workup": [
                     {
                         "item": w.item.code,
+                        "need": w.need,
                         "priority": w.priority,
                         "rationale": w.rationale,
+                        "overrides": w.overrides,
+                        "when": w.applies_when,
                         "grade": w.grade,
                         "sources": [s.key for s in w.sources.all()],
                     }

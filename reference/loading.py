@@ -168,6 +168,33 @@ def _code_problems(slug: str, c: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _override_problems(where: str, o: Any, finding_slugs: set[str]) -> list[str]:
+    """What is wrong with one workup override (see fixtures/reference/README.md)."""
+    if not isinstance(o, dict):
+        return [f"{where}: not an object"]
+    problems = _when_problems(where, o.get("when", {}), finding_slugs)
+    if o.get("priority") not in Priority.values:
+        problems.append(f"{where}: bad priority {o.get('priority')!r}")
+    if not o.get("rationale"):
+        problems.append(f"{where}: missing rationale")
+    return problems
+
+
+def _when_problems(where: str, when: Any, finding_slugs: set[str]) -> list[str]:
+    """What is wrong with a workup `when` (findings present and an age bound)."""
+    if not isinstance(when, dict):
+        return [f"{where}: `when` is not an object"]
+    problems: list[str] = []
+    named = list(when.get("all", [])) + list(when.get("any", []))
+    bounded = when.get("age_min") is not None or when.get("age_max") is not None
+    if not named and not bounded and not when.get("age_unknown"):
+        problems.append(f"{where}: names no finding, age bound or unknown age")
+    problems.extend(f"{where}: unknown finding {x!r}" for x in named if x not in finding_slugs)
+    if when.get("age_unknown") and (when.get("age_min") is not None or when.get("age_max")):
+        problems.append(f"{where}: an age bound and an unknown age never match together")
+    return problems
+
+
 def reference_problems(*, content: ReferenceContent) -> list[str]:
     """Every invariant the content must satisfy, as a list of human-readable problems."""
     problems: list[str] = []
@@ -305,6 +332,12 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
                 problems.append(f"{where}: bad priority {w.get('priority')!r}")
             if not w.get("rationale"):
                 problems.append(f"{where}: missing rationale")
+            if not w.get("need"):
+                problems.append(f"{where}: missing need")
+            if w.get("when") is not None:
+                problems.extend(_when_problems(f"{where} when", w["when"], finding_slugs))
+            for n, o in enumerate(w.get("overrides") or [], start=1):
+                problems.extend(_override_problems(f"{where} override {n}", o, finding_slugs))
             check_grade(where, w.get("grade"))
             check_sources(where, w.get("sources", []))
     belief_slugs = [b.get("slug") for b in content.beliefs]
@@ -606,7 +639,14 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
             rec = sync.upsert(
                 WorkupRecommendation,
                 {"condition": cond, "item": items[w["item"]]},
-                {"priority": w["priority"], "rationale": w["rationale"], "grade": w["grade"]},
+                {
+                    "need": w.get("need", ""),
+                    "priority": w["priority"],
+                    "rationale": w["rationale"],
+                    "overrides": w.get("overrides") or [],
+                    "applies_when": w.get("when") or None,
+                    "grade": w["grade"],
+                },
             )
             sync.set_m2m(rec.sources, [src[k] for k in w["sources"]])
         sync.prune(

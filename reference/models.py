@@ -433,8 +433,27 @@ class WorkupItem(models.Model):
 class WorkupRecommendation(models.Model):
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="workup")
     item = models.ForeignKey(WorkupItem, on_delete=models.PROTECT, related_name="recommendations")
+    need = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The need the test serves, shared across conditions (e.g. 'Exclude stroke'); "
+        "workup is grouped by it. Blank: the item's own name.",
+    )
     priority = models.CharField(max_length=16, choices=Priority.choices)
     rationale = models.TextField()
+    overrides = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='When the findings or age call for another priority: [{"when": {"all": [], '
+        '"any": [], "age_min": null, "age_max": null, "age_unknown": false}, "priority": ..., '
+        '"rationale": ...}]; the most urgent matching one applies.',
+    )
+    applies_when = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Only when the findings or age match (same shape as an override's "
+        '"when"); null: always.',
+    )
     grade = models.CharField(max_length=1, choices=Grade.choices)
     sources = models.ManyToManyField(Source, related_name="workup_recommendations")
     history = HistoricalRecords()

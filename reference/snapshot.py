@@ -85,6 +85,26 @@ class RedFlagRef:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkupWhen:
+    """Findings present and an age bound (inclusive) that a workup rule needs."""
+
+    requires_all: tuple[str, ...]
+    requires_any: tuple[str, ...]
+    age_min: float | None
+    age_max: float | None
+    age_unknown: bool  # matches only when no age is given
+
+
+@dataclass(frozen=True, slots=True)
+class WorkupOverride:
+    """Another priority and rationale for a recommendation when findings or age call for it."""
+
+    when: WorkupWhen
+    priority: str
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
 class WorkupRef:
     condition: str
     code: str
@@ -95,6 +115,9 @@ class WorkupRef:
     rationale: str
     grade: str
     sources: tuple[str, ...]
+    need: str = ""
+    overrides: tuple[WorkupOverride, ...] = ()
+    when: WorkupWhen | None = None  # the recommendation applies only when this matches
 
 
 @dataclass(frozen=True)
@@ -225,6 +248,12 @@ def snapshot_build() -> Snapshot:
                 rationale=w.rationale,
                 grade=w.grade,
                 sources=tuple(sorted(s.key for s in w.sources.all())),
+                need=w.need or w.item.name,
+                overrides=tuple(
+                    WorkupOverride(_workup_when(o.get("when", {})), o["priority"], o["rationale"])
+                    for o in w.overrides or []
+                ),
+                when=None if not w.applies_when else _workup_when(w.applies_when),
             )
         )
     frozen_links = {k: tuple(sorted(v, key=lambda x: x.condition)) for k, v in links.items()}
@@ -266,6 +295,16 @@ def snapshot_build() -> Snapshot:
         workup=MappingProxyType(frozen_workup),
         sources=MappingProxyType(sources),
         flag_topics=MappingProxyType(flag_topics),
+    )
+
+
+def _workup_when(when: dict[str, Any]) -> WorkupWhen:
+    return WorkupWhen(
+        requires_all=tuple(sorted(when.get("all", []))),
+        requires_any=tuple(sorted(when.get("any", []))),
+        age_min=when.get("age_min"),
+        age_max=when.get("age_max"),
+        age_unknown=bool(when.get("age_unknown", False)),
     )
 
 

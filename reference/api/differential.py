@@ -1,5 +1,6 @@
 """POST /api/v1/differential/: rank the differential for a set of findings. Stores nothing."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 from reference.api.errors import error_response, unknown_fields_errors
 from reference.api.serializers import ConditionSlugField, FindingSlugField, FindingSlugListField
 from reference.differential import (
+    SLUG_SHAPE,
     Assessment,
     AssessmentError,
     assessment_parse,
@@ -21,7 +23,7 @@ from reference.differential import (
 from reference.models import Finding, Grade, Priority, Urgency, WorkupItem
 from reference.snapshot import snapshot_get
 
-INPUT_FIELDS = {"present", "absent", "age_years"}
+INPUT_FIELDS = {"present", "absent", "age_years", "working_diagnosis"}
 
 # The rules on the input that a JSON schema cannot state, each answered with a 400. The
 # same text is in the operation's description and in its `x-cross-field-rules`.
@@ -36,12 +38,19 @@ Every bad input is a 400 naming the field and, where they look like slugs, the v
 - an item that is not a string, or `present`/`absent` that is not a list (`null` is the
   same as an empty list);
 - `age_years` outside 0 to 120, or not a number (`"71"` is not an age; `null` is unknown);
-- a field other than `present`, `absent` and `age_years`;
+- `working_diagnosis` that is not a condition slug (`ConditionSlug`; `null`: none);
+- a field other than `present`, `absent`, `age_years` and `working_diagnosis`;
 - a body that is not a JSON object, malformed JSON, or a content type other than
   `application/json`."""
 
 
-class DifferentialInputSerializer(serializers.Serializer[Assessment]):
+@dataclass(frozen=True)
+class DifferentialInput:
+    assessment: Assessment
+    working_diagnosis: str | None
+
+
+class DifferentialInputSerializer(serializers.Serializer[DifferentialInput]):
     """The findings to rank. A finding in neither list is "not assessed"."""
 
     # The fields document the input; validation is the domain's (`to_internal_value`).
@@ -54,8 +63,14 @@ class DifferentialInputSerializer(serializers.Serializer[Assessment]):
     age_years = serializers.FloatField(
         required=False, allow_null=True, min_value=0, max_value=120, help_text="Age in years."
     )
+    working_diagnosis = ConditionSlugField(
+        required=False,
+        allow_null=True,
+        help_text="The chosen working diagnosis, optional: its workup and examination are "
+        "always included, whatever its probability.",
+    )
 
-    def to_internal_value(self, data: Any) -> Assessment:
+    def to_internal_value(self, data: Any) -> DifferentialInput:
         # Validation is the domain's (shared with the checklist page), and strict about
         # types: a number is not a slug and "71" is not an age.
         if not isinstance(data, dict):
@@ -65,17 +80,31 @@ class DifferentialInputSerializer(serializers.Serializer[Assessment]):
         unknown = set(data) - INPUT_FIELDS
         if unknown:
             raise serializers.ValidationError(
-                unknown_fields_errors(unknown, expected="present, absent, age_years")
+                unknown_fields_errors(
+                    unknown, expected="present, absent, age_years, working_diagnosis"
+                )
             )
+        snapshot = self.context.get("snapshot") or snapshot_get()
+        errors: dict[str, list[str]] = {}
+        assessment = None
         try:
-            return assessment_parse(
-                snapshot=self.context.get("snapshot") or snapshot_get(),
+            assessment = assessment_parse(
+                snapshot=snapshot,
                 present=data.get("present"),
                 absent=data.get("absent"),
                 age_years=data.get("age_years"),
             )
         except AssessmentError as exc:
-            raise serializers.ValidationError(exc.errors) from exc
+            errors.update(exc.errors)
+        chosen = data.get("working_diagnosis")
+        if chosen is not None and (not isinstance(chosen, str) or not chosen):
+            errors["working_diagnosis"] = ["Must be a condition slug (a string) or null."]
+        elif chosen and chosen not in snapshot.condition_names:
+            shown = chosen if SLUG_SHAPE.fullmatch(chosen) else "(not slug-shaped)"
+            errors["working_diagnosis"] = [f"Unknown condition slug: {shown}."]
+        if errors or assessment is None:
+            raise serializers.ValidationError(errors)
+        return DifferentialInput(assessment=assessment, working_diagnosis=chosen or None)
 
 
 class ClosedObjectExtension(OpenApiSerializerExtension):
@@ -167,6 +196,22 @@ class WorkupLineSerializer(serializers.Serializer[Any]):
     for_conditions = serializers.ListField(child=ConditionSlugField())
     evidence_grade = serializers.ChoiceField(choices=Grade.choices)
     sources = serializers.ListField(child=serializers.CharField(), help_text="Source keys.")
+    need = serializers.CharField(
+        help_text="The need the line serves (e.g. 'Exclude stroke'), shared across conditions; "
+        "a need is never shown both recommended and not recommended."
+    )
+
+
+class WorkupGroupSerializer(serializers.Serializer[Any]):
+    """One need with its lines, most urgent need first."""
+
+    need = serializers.CharField()
+    priority = serializers.ChoiceField(
+        choices=Priority.choices, help_text="The most urgent priority among its lines."
+    )
+    codes = serializers.ListField(
+        child=serializers.CharField(), help_text="The `code` of each line of this need."
+    )
 
 
 class NextQuestionSerializer(serializers.Serializer[Any]):
@@ -186,7 +231,19 @@ class DifferentialOutputSerializer(serializers.Serializer[Any]):
     reference_fingerprint = serializers.CharField()
     differential = RankedConditionSerializer(many=True)
     red_flags = RedFlagSerializer(many=True)
-    workup = WorkupLineSerializer(many=True)
+    working_diagnosis = ConditionSlugField(
+        allow_null=True, help_text="The working diagnosis given, or null."
+    )
+    workup = WorkupLineSerializer(
+        many=True,
+        help_text="Tests and referrals (not examination), in need order (see `workup_groups`).",
+    )
+    workup_groups = WorkupGroupSerializer(many=True)
+    examination = WorkupLineSerializer(
+        many=True,
+        help_text="What to examine or ask at this visit (items of kind `assessment`), "
+        "the same line shape as `workup`.",
+    )
     next_questions = NextQuestionSerializer(many=True)
 
 
@@ -232,5 +289,10 @@ class DifferentialView(APIView):
         snapshot = snapshot_get()
         serializer = DifferentialInputSerializer(data=request.data, context={"snapshot": snapshot})
         serializer.is_valid(raise_exception=True)
-        result = differential_compute(snapshot=snapshot, assessment=serializer.validated_data)
+        given: DifferentialInput = serializer.validated_data
+        result = differential_compute(
+            snapshot=snapshot,
+            assessment=given.assessment,
+            working_diagnosis=given.working_diagnosis,
+        )
         return Response(differential_as_dict(result))

@@ -9,7 +9,7 @@ Red flags are rules evaluated on the findings alone, so no ranking can hide them
 from reference.differential.assessment import SLUG_SHAPE, assessment_from_form, assessment_parse
 from reference.differential.compute import differential_compute
 from reference.differential.red_flags import red_flags_evaluate
-from reference.differential.stored import differential_as_dict
+from reference.differential.stored import differential_as_dict, stored_differential_read
 from reference.differential.types import (
     AGE_BANDS,
     GRADE_ORDER,
@@ -21,6 +21,7 @@ from reference.differential.types import (
     NextQuestion,
     RankedCondition,
     RedFlag,
+    WorkupGroup,
     WorkupLine,
 )
 
@@ -36,10 +37,12 @@ __all__ = [
     "NextQuestion",
     "RankedCondition",
     "RedFlag",
+    "WorkupGroup",
     "WorkupLine",
     "assessment_from_form",
     "assessment_parse",
     "differential_as_dict",
     "differential_compute",
     "red_flags_evaluate",
+    "stored_differential_read",
 ]

@@ -10,6 +10,7 @@ from reference.differential.red_flags import red_flags_evaluate
 from reference.differential.types import (
     NEXT_QUESTIONS,
     Assessment,
+    AssessmentError,
     Differential,
     RankedCondition,
 )
@@ -19,9 +20,22 @@ from reference.snapshot import Snapshot
 
 
 def differential_compute(
-    *, snapshot: Snapshot, assessment: Assessment, next_limit: int = NEXT_QUESTIONS
+    *,
+    snapshot: Snapshot,
+    assessment: Assessment,
+    next_limit: int = NEXT_QUESTIONS,
+    working_diagnosis: str | None = None,
 ) -> Differential:
-    """Rank every condition, raise red flags, choose next questions and assemble workup."""
+    """Rank every condition, raise red flags, choose next questions and assemble workup.
+
+    `working_diagnosis` (a condition's slug, optional) always contributes its
+    workup and examination, whatever its probability; an unknown slug is an
+    `AssessmentError` naming `working_diagnosis`.
+    """
+    if working_diagnosis and working_diagnosis not in snapshot.condition_names:
+        raise AssessmentError(
+            {"working_diagnosis": [f"Unknown condition slug: {working_diagnosis}."]}
+        )
     probabilities = ranking_probabilities(snapshot, assessment)
     band = None if assessment.age_years is None else _age_band(assessment.age_years)
     ranked_list = []
@@ -45,6 +59,13 @@ def differential_compute(
     ranked_list.sort(key=lambda r: (-r.probability, URGENCY_ORDER[r.urgency], r.condition))
     ranked = tuple(ranked_list)
     flags = red_flags_evaluate(snapshot=snapshot, assessment=assessment)
+    work = workup_assemble(
+        snapshot=snapshot,
+        assessment=assessment,
+        ranked=ranked,
+        red_flags=flags,
+        working_diagnosis=working_diagnosis or None,
+    )
     return Differential(
         reference_version=snapshot.version,
         reference_revision=snapshot.revision,
@@ -52,8 +73,11 @@ def differential_compute(
         assessment=assessment,
         differential=ranked,
         red_flags=flags,
-        workup=workup_assemble(snapshot=snapshot, ranked=ranked, red_flags=flags),
+        workup=work.workup,
         next_questions=next_questions_choose(
             snapshot=snapshot, assessment=assessment, probabilities=probabilities, limit=next_limit
         ),
+        examination=work.examination,
+        workup_groups=work.workup_groups,
+        working_diagnosis=working_diagnosis or None,
     )

@@ -7,7 +7,13 @@ OpenAPI schema, and a test keeps the two identical.
 
 from typing import Any
 
-from reference.differential.types import Contribution, Differential, Unexplained
+from reference.differential.types import (
+    EXAMINATION_KIND,
+    Contribution,
+    Differential,
+    Unexplained,
+    WorkupLine,
+)
 
 
 def _contribution(c: Contribution) -> dict[str, Any]:
@@ -28,6 +34,21 @@ def _unexplained(u: Unexplained) -> dict[str, Any]:
         "label": u.label,
         "frequency": u.frequency,
         "effect_ratio": u.effect_ratio,
+    }
+
+
+def _workup_line(w: WorkupLine) -> dict[str, Any]:
+    return {
+        "code": w.code,
+        "name": w.name,
+        "kind": w.kind,
+        "loinc": w.loinc,
+        "priority": w.priority,
+        "rationale": w.rationale,
+        "for_conditions": list(w.for_conditions),
+        "evidence_grade": w.evidence_grade,
+        "sources": list(w.sources),
+        "need": w.need,
     }
 
 
@@ -67,20 +88,13 @@ def differential_as_dict(result: Differential) -> dict[str, Any]:
             }
             for f in result.red_flags
         ],
-        "workup": [
-            {
-                "code": w.code,
-                "name": w.name,
-                "kind": w.kind,
-                "loinc": w.loinc,
-                "priority": w.priority,
-                "rationale": w.rationale,
-                "for_conditions": list(w.for_conditions),
-                "evidence_grade": w.evidence_grade,
-                "sources": list(w.sources),
-            }
-            for w in result.workup
+        "working_diagnosis": result.working_diagnosis,
+        "workup": [_workup_line(w) for w in result.workup],
+        "workup_groups": [
+            {"need": g.need, "priority": g.priority, "codes": list(g.codes)}
+            for g in result.workup_groups
         ],
+        "examination": [_workup_line(w) for w in result.examination],
         "next_questions": [
             {
                 "finding": q.finding,
@@ -92,4 +106,32 @@ def differential_as_dict(result: Differential) -> dict[str, Any]:
             }
             for q in result.next_questions
         ],
+    }
+
+
+def stored_differential_read(data: dict[str, Any]) -> dict[str, Any]:
+    """A stored result in today's shape, whatever release of the engine stored it.
+
+    Results stored before engine version 2 have no `examination`, `workup_groups` or
+    `need`: their assessment items (kind "assessment") are moved from `workup` to
+    `examination`, each line's need is its own name, and the groups are rebuilt in the
+    order the lines were stored. The stored dict itself is never changed.
+    """
+    if "examination" in data and "workup_groups" in data:
+        return data
+    lines = [{**w, "need": w.get("need") or w["name"]} for w in data.get("workup", [])]
+    workup = [w for w in lines if w.get("kind") != EXAMINATION_KIND]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for w in workup:
+        groups.setdefault(w["need"], []).append(w)
+    return {
+        **data,
+        "working_diagnosis": data.get("working_diagnosis"),
+        "workup": workup,
+        "workup_groups": [
+            {"need": need, "priority": ws[0]["priority"], "codes": [w["code"] for w in ws]}
+            for need, ws in groups.items()
+        ],
+        "examination": data.get("examination")
+        or [w for w in lines if w.get("kind") == EXAMINATION_KIND],
     }

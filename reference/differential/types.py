@@ -19,10 +19,11 @@ FREQUENCY_MAX = 0.98
 # diagnosis (an onset pattern, a side), so leaving it unlinked explains nothing away.
 UNEXPLAINED_AT_MOST = 0.05
 NEXT_QUESTIONS = 8
-# Conditions whose workup is suggested: the top few, any above this probability, and
-# every condition with a red flag raised.
-WORKUP_TOP = 3
-WORKUP_MIN_PROBABILITY = 0.10
+# A condition contributes workup (and examination) when its probability is at least
+# this, when one of its red flags fired, or when it is the chosen working diagnosis.
+WORKUP_MIN_PROBABILITY = 0.05
+# What is done at this visit rather than ordered: items of this kind go to `examination`.
+EXAMINATION_KIND = "assessment"
 
 
 class AssessmentError(ValueError):
@@ -103,6 +104,17 @@ class WorkupLine:
     for_conditions: tuple[str, ...]
     evidence_grade: str
     sources: tuple[str, ...]
+    # The need the line serves ("Exclude stroke"), shared across conditions.
+    need: str = ""
+
+
+@dataclass(frozen=True)
+class WorkupGroup:
+    """One need with its lines (codes), at the most urgent priority among them."""
+
+    need: str
+    priority: str
+    codes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,17 @@ class Differential:
     red_flags: tuple[RedFlag, ...]
     workup: tuple[WorkupLine, ...]
     next_questions: tuple[NextQuestion, ...]
+    # What to examine or ask at this visit (items of kind "assessment"), same line shape.
+    examination: tuple[WorkupLine, ...] = ()
+    # `workup` by need, most urgent need first.
+    workup_groups: tuple[WorkupGroup, ...] = ()
+    working_diagnosis: str | None = None
+
+    @property
+    def workup_by_need(self) -> tuple[tuple[WorkupGroup, tuple[WorkupLine, ...]], ...]:
+        """(group, its lines) for each need, most urgent need first (for the pages)."""
+        lines = {w.code: w for w in self.workup}
+        return tuple((g, tuple(lines[c] for c in g.codes)) for g in self.workup_groups)
 
     @property
     def flagged_conditions(self) -> tuple[tuple[str, str], ...]:

@@ -336,3 +336,25 @@ def test_note_files_answer_a_client_that_asks_for_their_media_type():
     assert text.status_code == 200 and text["Content-Type"].startswith("text/plain")
     missing = api.get("/api/v1/notes/999999/handout.pdf", HTTP_ACCEPT="application/pdf")
     assert missing.status_code == 404 and missing.json()["detail"]
+
+
+def test_the_differential_documents_examination_needs_and_the_working_diagnosis(schema):
+    schemas = components(schema)
+    output = schemas["DifferentialOutput"]["properties"]
+    assert output["examination"]["items"] == output["workup"]["items"]
+    assert sorted(resolve(schema, output["workup_groups"]["items"])["required"]) == [
+        "codes",
+        "need",
+        "priority",
+    ]
+    assert "need" in resolve(schema, output["workup"]["items"])["properties"]
+    request = schemas["DifferentialInputRequest"]["properties"]
+    assert "working_diagnosis" in request
+    body = APIClient().post(
+        "/api/v1/differential/", STROKE | {"working_diagnosis": "stroke"}, format="json"
+    )
+    returned = body.json()
+    assert set(returned) == set(output)
+    assert returned["examination"] and set(returned["examination"][0]) == set(
+        resolve(schema, output["examination"]["items"])["properties"]
+    )
