@@ -176,7 +176,8 @@ class Source(models.Model):
         SYSTEMATIC_REVIEW = "systematic-review", "Systematic review"
         TRIAL = "trial", "Trial"
         COHORT = "cohort", "Cohort or cross-sectional study"
-        CASE_SERIES = "case-series", "Case series or report"
+        CASE_SERIES = "case-series", "Case series"
+        CASE_REPORT = "case-report", "Case report (one or two patients)"
         REVIEW = "review", "Narrative review"
         REFERENCE = "reference", "Reference work"
         REGULATOR = "regulator", "Regulator or public body"
@@ -359,6 +360,13 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.condition.slug} x {self.finding.slug}"
+
+    @property
+    def frequency(self) -> float:
+        """How often the ranking takes the finding to occur in the condition (docs/ranking.md)."""
+        from reference.differential.frequencies import link_frequency
+
+        return link_frequency(self.lr_present, self.lr_absent)
 
 
 class RedFlagRule(models.Model):

@@ -135,6 +135,9 @@ class ContributionSerializer(serializers.Serializer[Any]):
             "(docs/ranking.md)."
         )
     )
+    sources = serializers.ListField(
+        child=serializers.CharField(), help_text="Source keys of the evidence link."
+    )
 
 
 class UnexplainedSerializer(serializers.Serializer[Any]):

@@ -90,7 +90,14 @@ def ranking_contributions(
                 ratio = link.lr_present if state == "present" else link.lr_absent
                 found.setdefault(j, []).append(
                     Contribution(
-                        slug, label, state, ratio, link.is_estimate, link.grade, effects[k][j]
+                        slug,
+                        label,
+                        state,
+                        ratio,
+                        link.is_estimate,
+                        link.grade,
+                        effects[k][j],
+                        link.sources,
                     )
                 )
             for j in np.flatnonzero(rare[k]).tolist():

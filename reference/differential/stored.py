@@ -25,16 +25,13 @@ def _contribution(c: Contribution) -> dict[str, Any]:
         "is_estimate": c.is_estimate,
         "grade": c.grade,
         "effect_ratio": c.effect_ratio,
+        "sources": list(c.sources),
     }
 
 
-def _unexplained(u: Unexplained) -> dict[str, Any]:
-    return {
-        "finding": u.finding,
-        "label": u.label,
-        "frequency": u.frequency,
-        "effect_ratio": u.effect_ratio,
-    }
+# finding, label, frequency, effect_ratio: the field names are the stored keys. Built with
+# zip, in C: a result can hold a hundred or more of these.
+_UNEXPLAINED_KEYS = Unexplained._fields
 
 
 def _workup_line(w: WorkupLine) -> dict[str, Any]:
@@ -69,7 +66,9 @@ def differential_as_dict(result: Differential) -> dict[str, Any]:
                 "age_likelihood_ratio": r.age_likelihood_ratio,
                 "supporting": [_contribution(c) for c in r.supporting],
                 "opposing": [_contribution(c) for c in r.opposing],
-                "unexplained": [_unexplained(u) for u in r.unexplained],
+                "unexplained": [
+                    dict(zip(_UNEXPLAINED_KEYS, u, strict=True)) for u in r.unexplained
+                ],
             }
             for r in result.differential
         ],

@@ -54,6 +54,7 @@ class Contribution(NamedTuple):
     is_estimate: bool
     grade: str
     effect_ratio: float  # its effect on this condition against the others
+    sources: tuple[str, ...] = ()  # the evidence link's source keys
 
 
 class Unexplained(NamedTuple):

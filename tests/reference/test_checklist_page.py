@@ -33,7 +33,11 @@ def test_ticked_findings_give_a_ranked_explained_result_with_the_red_flag_banner
     assert "Stroke or TIA" in html[first : first + 200]
     assert "Why this place" in html
     # The effect against the other conditions, then the evidence link's own ratio and grade.
-    assert re.search(r"Sudden onset ×[0-9.]+ <span class=\"lr\">\(LR 5\*, grade C\)</span>", html)
+    assert re.search(
+        r'Sudden onset ×[0-9.]+ <a class="lr" href="/conditions/stroke/#evidence-onset-sudden">'
+        r"\(LR 5\*, grade C\)</a>",
+        html,
+    )
     assert "Suggested workup" in html and "Immediate" in html
     assert 'value="present" checked' in html
 

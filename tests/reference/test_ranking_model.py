@@ -286,3 +286,20 @@ def test_next_questions_maximise_the_expected_information(snap: Snapshot, data: 
     if result.next_questions:
         best = max(gains.values())
         assert result.next_questions[0].expected_information_bits == pytest.approx(best, abs=2e-4)
+
+
+def test_a_linked_finding_keeps_its_links_sources(snap: Snapshot):
+    result = differential_compute(
+        snapshot=snap, assessment=Assessment(frozenset({"trismus-or-risus"}))
+    )
+    tetanus = next(r for r in result.differential if r.condition == "tetanus")
+    link = next(x for x in snap.links["trismus-or-risus"] if x.condition == "tetanus")
+    assert tetanus.supporting[0].sources == link.sources and link.sources
+
+
+def test_the_condition_page_shows_the_frequency_each_link_gives(client: Any):
+    html = client.get("/conditions/tetanus/").content.decode()
+    assert '<th scope="col">Frequency</th>' in html
+    row = html[html.index('id="evidence-trismus-or-risus"') :]
+    # LR+ 20, LR- 0.2: 20 x 0.8 / 19.8 = 81%
+    assert "81%" in row[: row.index("</tr>")]
