@@ -87,12 +87,8 @@ DENIED_HOSTS = (
 # Each is expected to fail until a curator finds the version of record; strict, so fixing
 # one makes this test fail until the entry is removed here.
 UNRESOLVED = {
-    "aroor-befast-2017": "looked for again: only the Duke Scholars profile; no PubMed, DOI or "
-    "Stroke page seen",
     "banik-miller-eyelid-myokymia-2004": "looked for again: the University of Utah NOVEL copy, "
     "a Johns Hopkins portal record and a DOI on Scilit, but no PubMed or publisher page seen",
-    "bhatia-mds-tremor-2018": "looked for again: ScienceOpen, document mirrors and a trial-registry "
-    "reprint; no PubMed, DOI or Wiley page seen",
     "hujoel-chvostek-2016": "looked for again: only the R Discovery abstract; journal not confirmed",
     "lee-cpa-tumor-hfs-2010": "looked for again: library catalogues give Acta Neurochir "
     "152(11):1901-8, but no PubMed, DOI or Springer page seen",
