@@ -13,6 +13,7 @@ from reference.revisions import revision_label
 # clinician's private text is generous but bounded, so no note can stall a worker.
 NAME_MAX = 200
 HANDOUT_TEXT_MAX = 1_000
+PATIENT_LABEL_MAX = 64
 PRIVATE_TEXT_MAX = 10_000
 
 
@@ -64,6 +65,19 @@ class Note(models.Model):
     clinic_name = models.CharField(
         max_length=NAME_MAX, blank=True, validators=[PlainTextValidator()]
     )
+    patient_instructions = _text_field(
+        HANDOUT_TEXT_MAX,
+        help_text="What the clinician wants the patient to read, printed on the handout.",
+    )
+    patient_label = models.CharField(
+        max_length=PATIENT_LABEL_MAX,
+        blank=True,
+        validators=[PlainTextValidator()],
+        help_text=(
+            "Optional initials or record number, so notes can be told apart. Personal data: "
+            "stored plainly so its owner can search it, never put in a URL or a log line."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -80,6 +94,10 @@ class Note(models.Model):
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("follow_up_advice"), HANDOUT_TEXT_MAX),
                 name="follow_up_advice_bounded",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("patient_instructions"), HANDOUT_TEXT_MAX),
+                name="patient_instructions_bounded",
             ),
         ]
 

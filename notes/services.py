@@ -26,7 +26,14 @@ from reference.errors import ConflictError, DomainError
 from reference.revisions import revision_label
 from reference.snapshot import snapshot_get
 
-EDITABLE = ("clinician_text", "follow_up_advice", "clinic_name", "presenting_complaint")
+EDITABLE = (
+    "clinician_text",
+    "follow_up_advice",
+    "patient_instructions",
+    "clinic_name",
+    "presenting_complaint",
+    "patient_label",
+)
 
 
 class NoteInputError(DomainError):

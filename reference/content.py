@@ -233,6 +233,7 @@ def _belief(b: dict[str, Any]) -> dict[str, Any]:
         "patient_text": b["patient_text"],
         "grade": b["grade"],
         "sources": sorted(b["sources"]),
+        "conditions": sorted(b.get("conditions", [])),
     }
 
 
@@ -407,7 +408,7 @@ def content_from_database() -> ReferenceContent:
             }
         )
     beliefs = []
-    for b in Belief.objects.prefetch_related("sources").order_by("order", "slug"):
+    for b in Belief.objects.prefetch_related("sources", "conditions").order_by("order", "slug"):
         for lang, t in (b.translations or {}).items():
             translations.setdefault(lang, {}).setdefault("beliefs", {})[b.slug] = t
         beliefs.append(
@@ -420,6 +421,7 @@ def content_from_database() -> ReferenceContent:
                 "patient_text": b.patient_text,
                 "grade": b.grade,
                 "sources": [s.key for s in b.sources.all()],
+                "conditions": [c.slug for c in b.conditions.all()],
             }
         )
     return content_normalise(

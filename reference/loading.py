@@ -354,6 +354,9 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
                 problems.append(f"{where}: missing {name}")
         check_grade(where, b.get("grade"))
         check_sources(where, b.get("sources", []))
+        for slug in b.get("conditions", []):
+            if slug not in {c.get("slug") for c in content.conditions}:
+                problems.append(f"{where}: unknown condition {slug!r}")
     condition_slugs = {c.get("slug") for c in content.conditions}
     for lang, tr in content.translations.items():
         for slug in tr.get("conditions", {}):
@@ -670,6 +673,10 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
             },
         )
         sync.set_m2m(belief.sources, [src[k] for k in b["sources"]])
+        sync.set_m2m(
+            belief.conditions,
+            list(Condition.objects.filter(slug__in=b.get("conditions", [])).order_by("slug")),
+        )
     sync.prune(RedFlagRule.objects.exclude(slug__in=flag_slugs))
     sync.prune(Belief.objects.exclude(slug__in=[b["slug"] for b in content.beliefs]))
     sync.prune(Condition.objects.exclude(slug__in=[c["slug"] for c in content.conditions]))

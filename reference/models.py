@@ -501,6 +501,13 @@ class Belief(models.Model):
         default=dict, blank=True, help_text='{"es": {"claim": ..., "patient_text": ...}}'
     )
     grade = models.CharField(max_length=1, choices=Grade.choices)
+    conditions = models.ManyToManyField(
+        Condition,
+        related_name="beliefs",
+        blank=True,
+        help_text="The conditions whose handout answers this belief (the patient is likely to "
+        "meet it with that diagnosis).",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     sources = models.ManyToManyField(Source, related_name="beliefs")
     history = HistoricalRecords()
