@@ -114,6 +114,25 @@ class StoredDifferentialField(serializers.JSONField):
     """The frozen differential of a note."""
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "pattern": SLUG_PATTERN},
+        "uniqueItems": True,
+        "nullable": True,
+        "description": (
+            "The tests, referrals and examinations the clinician ticked: codes of this "
+            "note's `result.workup` and `result.examination`. Null (the default) until "
+            "chosen: the note then shows the lines for the working diagnosis and the red "
+            "flags, labelled as suggestions. A recomputed result keeps the ticks it still "
+            "offers. An item that is not one of the note's codes, or listed twice, is a 400."
+        ),
+    }
+)
+class PlanField(serializers.JSONField):
+    """The clinician's ticked plan as sent: the domain validates it against the result."""
+
+
 class WorkingDiagnosisField(serializers.CharField):
     """A condition slug of the note's differential; blank chooses the leading one."""
 
@@ -147,6 +166,7 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
         read_only=True, allow_null=True, help_text="The final note this draft amends."
     )
     result = StoredDifferentialField(read_only=True)
+    plan = PlanField(required=False, allow_null=True)
 
     class Meta:
         model = Note
@@ -169,6 +189,7 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
             "patient_instructions",
             "clinic_name",
             "patient_label",
+            "plan",
             "reference_version",
             "reference_revision",
             "reference_fingerprint",
@@ -206,7 +227,7 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
             raise serializers.ValidationError(text_errors)
         validated = super().to_internal_value(data)
         # The domain validates findings and age strictly (shared with the differential).
-        for key in ("present", "absent", "age_years"):
+        for key in ("present", "absent", "age_years", "plan"):
             if key in data:
                 validated[key] = data[key]
         return validated
@@ -371,21 +392,39 @@ class NoteViewSet(
         return Response(self.get_serializer(new).data, status=201)
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "long",
+                str,
+                enum=["0", "1", "true", "false"],
+                default="0",
+                description="`1` or `true`: the long version, with every basis and rationale.",
+            )
+        ],
         responses={
             (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="UTF-8 text."),
+            400: error_response("`long` is not one of the values listed."),
             **NOT_SIGNED_IN,
             **NOT_FOUND,
-        }
+        },
     )
     @action(detail=True, methods=["get"], url_path="note.txt")
     def note_txt(self, request: Request, pk: str | None = None) -> HttpResponse:
-        """The clinical note as plain text for pasting into a record."""
+        """The clinical note as plain text for pasting into a record: short (SOAP) by
+        default, `?long=1` for the long version with every basis."""
         note = self.get_object()
+        long = request.query_params.get("long", "0")
+        if long not in ("0", "1", "true", "false"):
+            raise services.NoteInputError({"long": ["Must be 0, 1, true or false."]})
         services.audit_record(
-            note=note, user=request.user, action=AuditEvent.Action.EXPORTED, format="text"
+            note=note,
+            user=request.user,
+            action=AuditEvent.Action.EXPORTED,
+            format="text-long" if long in ("1", "true") else "text",
         )
         return HttpResponse(
-            services.note_text(note=note), content_type="text/plain; charset=utf-8"
+            services.note_text(note=note, long=long in ("1", "true")),
+            content_type="text/plain; charset=utf-8",
         )
 
     @extend_schema(

@@ -79,6 +79,17 @@ class Note(models.Model):
         ),
     )
 
+    plan = models.JSONField(
+        null=True,
+        blank=True,
+        default=None,
+        help_text=(
+            "Codes of the tests, referrals and examinations the clinician ticked from the "
+            "note's suggestions; null until they choose (the note then shows the suggestions "
+            "for the working diagnosis and the red flags, labelled as suggestions)."
+        ),
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["owner", "-created_at"])]

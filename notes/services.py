@@ -11,19 +11,20 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from notes.clinical_note import PlanError, plan_refit, plan_validate
+from notes.clinical_note import note_context as note_context  # re-exported for callers
+from notes.clinical_note import note_superseded_by as note_superseded_by
+from notes.clinical_note import note_text as note_text
 from notes.models import AuditEvent, Note
 from reference.differential import (
     AssessmentError,
     assessment_parse,
     differential_as_dict,
     differential_compute,
-    stored_differential_read,
 )
 from reference.errors import ConflictError, DomainError
-from reference.revisions import revision_label
 from reference.snapshot import snapshot_get
 
 EDITABLE = (
@@ -136,6 +137,13 @@ def _compute(
     return differential_as_dict(result), assessment, working_diagnosis
 
 
+def _plan_clean(value: Any, result: dict[str, Any]) -> list[str] | None:
+    try:
+        return plan_validate(value=value, result=result)
+    except PlanError as exc:
+        raise NoteInputError({"plan": [str(exc)]}) from exc
+
+
 def _not_a_slug() -> str:
     raise NoteInputError({"working_diagnosis": ["Must be a condition slug."]})
 
@@ -149,11 +157,13 @@ def note_create(
     age_years: Any = None,
     working_diagnosis: str | None = None,
     amends: Note | None = None,
+    plan: Any = None,
     **text: str,
 ) -> Note:
     """Compute the differential for the input and store it with the clinician's text."""
     clean_text = _text_validate(text)
     result, assessment, chosen = _compute(present, absent, age_years, working_diagnosis)
+    plan = _plan_clean(plan, result)
     note = Note.objects.create(
         owner=owner,
         present=sorted(assessment.present),
@@ -165,6 +175,7 @@ def note_create(
         reference_fingerprint=result["reference_fingerprint"],
         working_diagnosis=chosen,
         amends=amends,
+        plan=plan,
         **clean_text,
     )
     audit_record(note=note, user=owner, action=AuditEvent.Action.CREATED)
@@ -198,6 +209,17 @@ def note_update(*, note: Note, user: Any, **changes: Any) -> Note:
         changed += ["present", "absent", "age_years", "result"]
         if "working_diagnosis" in changes:
             changed.append("working_diagnosis")
+        # A chosen plan keeps the ticks the new result still offers; never-chosen stays
+        # never-chosen, so its suggestions follow the new result.
+        refit = plan_refit(plan=note.plan, result=note.result)
+        if refit != note.plan:
+            note.plan = refit
+            changed.append("plan")
+    if "plan" in changes:
+        plan = _plan_clean(changes["plan"], note.result)
+        if plan != note.plan:
+            note.plan = plan
+            changed.append("plan")
     for key, value in text.items():
         if getattr(note, key) != value:
             setattr(note, key, value)
@@ -248,52 +270,12 @@ def note_amend(*, note: Note, user: Any) -> Note:
         amends=note,
         **{k: getattr(note, k) for k in EDITABLE},
     )
+    # The clinician's ticks carry over, less any the recomputed result no longer offers.
+    if note.plan is not None:
+        new.plan = plan_refit(plan=note.plan, result=new.result)
+        new.save(update_fields=["plan"])
     audit_record(note=note, user=user, action=AuditEvent.Action.AMENDED, amendment=new.pk)
     return new
-
-
-def note_text(*, note: Note) -> str:
-    """The clinical note as plain text for pasting into a record (never marked safe)."""
-    text = render_to_string("notes/clinical_note.txt", note_context(note=note))
-    # The text template has autoescaping off because it is plain text, and the string it
-    # returns is marked safe. Drop the mark (a slice is a plain str), so that any HTML
-    # page showing the note escapes it.
-    return text[:]
-
-
-def note_context(*, note: Note) -> dict[str, Any]:
-    """What the clinical note templates (text and HTML) show."""
-    snapshot = snapshot_get()
-
-    def labels(slugs: list[str]) -> list[str]:
-        # In checklist order, as a clinician reads the history; unknown (retired) slugs last.
-        known = [snapshot.findings[s] for s in slugs if s in snapshot.findings]
-        return [f.label for f in sorted(known, key=lambda f: f.order)] + [
-            s for s in slugs if s not in snapshot.findings
-        ]
-
-    result = stored_differential_read(note.result)
-    leaders = result["differential"][:5]
-    lines = {w["code"]: w for w in result["workup"]}
-    owner = note.owner
-    return {
-        "note": note,
-        # The reference has changed since the note was computed: its frozen result stands,
-        # but a reader should know that today's content may rank it differently.
-        "content_changed": note.reference_fingerprint != snapshot.fingerprint,
-        "content_now": revision_label(release=snapshot.version, number=snapshot.revision),
-        "clinician": owner.get_full_name() or owner.get_username(),
-        "positives": labels(note.present),
-        "negatives": labels(note.absent),
-        "leaders": leaders,
-        "red_flags": result["red_flags"],
-        # By need, most urgent need first: (need, its lines).
-        "workup": [
-            (g["need"], [lines[c] for c in g["codes"] if c in lines])
-            for g in result["workup_groups"]
-        ],
-        "examination": result["examination"],
-    }
 
 
 def handout_cache_key(*, note: Note, language: str, paper: str, large_print: bool) -> str:

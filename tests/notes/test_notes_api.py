@@ -135,24 +135,44 @@ def test_note_txt_holds_every_section_and_is_audited(alice):
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
     for part in (
-        "Presenting complaint: Lip twitching",
-        "Age: 71 years",
-        "Pertinent positives: Sudden onset",
-        "Pertinent negatives: Forehead weak",
-        "1. Stroke or TIA",
-        "Working diagnosis: Stroke or TIA",
-        "Red flags:",
-        "[EMERGENCY]",
-        "Plan (suggested workup):",
+        "S: Lip twitching; age 71 years.",
+        "O: Present: Sudden onset",
+        "Absent: Forehead weak",
+        "A: Working diagnosis: Stroke or TIA",
+        "Red flag (emergency), Stroke or TIA: Recommended now:",
+        "P: Suggested for the working diagnosis and red flags",
         "Right-handed.",
         "Review in 1 week.",
-        "Reference content version 2026.1",
-        "does not replace clinical judgement",
+        "Reference content 2026.1",
+        "the clinician decides",
         "Clinician: Alice Ng",
     ):
         assert part in text, part
     assert "&amp;" not in text and "&#x27;" not in text
     assert AuditEvent.objects.filter(note_id=note["id"], action="exported").exists()
+
+
+def test_the_long_note_txt_keeps_every_basis_and_the_sections_it_had(alice):
+    api = client_for(alice)
+    note = create(api, clinician_text="Right-handed.", follow_up_advice="Review in 1 week.")
+    text = api.get(f"/api/v1/notes/{note['id']}/note.txt?long=1").content.decode()
+    for part in (
+        "Presenting complaint: Lip twitching",
+        "Age: 71 years",
+        "1. Stroke or TIA",
+        "Working diagnosis: Stroke or TIA",
+        "[EMERGENCY]",
+        "Basis:",
+        "Suggested workup (the reference's suggestions, by need):",
+        "Right-handed.",
+        "Reference content version 2026.1",
+        "does not replace clinical judgement",
+        "Clinician: Alice Ng",
+    ):
+        assert part in text, part
+    event = AuditEvent.objects.get(note_id=note["id"], action="exported")
+    assert event.detail == {"format": "text-long"}
+    assert api.get(f"/api/v1/notes/{note['id']}/note.txt?long=yes").status_code == 400
 
 
 def test_retrieve_is_audited_as_viewed(alice):
