@@ -56,7 +56,7 @@ def test_edit_finalize_then_edit_is_refused_with_a_message(signed_in: Client, al
     )
     note.refresh_from_db()
     assert note.clinician_text == "Draft text" and note.working_diagnosis == "tetanus"
-    signed_in.post(f"/notes/{note.pk}/finalize/")
+    signed_in.post(f"/notes/{note.pk}/finalize/", {"confirm": "yes"})
     response = signed_in.post(
         f"/notes/{note.pk}/edit/", {"clinician_text": "Changed"}, follow=True
     )
