@@ -32,7 +32,9 @@ class NoteAdmin(admin.ModelAdmin):
         "reference_version",
     ]
     list_filter = ["status", "reference_version"]
-    search_fields = ["working_diagnosis", "clinician_text", "owner__username"]
+    # The admin searches with GET (?q= in the URL and so in an access log): only names
+    # that identify no patient are searchable here, never typed text or a patient label.
+    search_fields = ["working_diagnosis", "owner__username"]
     readonly_fields = [f.name for f in Note._meta.fields]
     inlines = [AuditInline]
 
