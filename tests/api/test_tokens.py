@@ -4,6 +4,7 @@ import datetime
 import importlib
 import io
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -54,7 +55,15 @@ def stored_text() -> str:
 def test_token_create_prints_the_key_once_and_stores_only_its_hash(alice):
     out, err = io.StringIO(), io.StringIO()
     call_command(
-        "token_create", "--user", "alice", "--name", "EHR", "--expires-days", "90", stdout=out, stderr=err
+        "token_create",
+        "--user",
+        "alice",
+        "--name",
+        "EHR",
+        "--expires-days",
+        "90",
+        stdout=out,
+        stderr=err,
     )
     key = out.getvalue().strip()
     assert re.fullmatch(r"lt_[A-Za-z0-9_-]{43}", key)
@@ -72,8 +81,16 @@ def test_token_create_prints_the_key_once_and_stores_only_its_hash(alice):
 def test_token_create_without_expiry_and_with_a_rate(alice):
     out = io.StringIO()
     call_command(
-        "token_create", "--user", "alice", "--name", "Lab", "--no-expiry", "--rate", "5/minute",
-        stdout=out, stderr=io.StringIO(),
+        "token_create",
+        "--user",
+        "alice",
+        "--name",
+        "Lab",
+        "--no-expiry",
+        "--rate",
+        "5/minute",
+        stdout=out,
+        stderr=io.StringIO(),
     )
     token = ApiToken.objects.get()
     assert token.expires_at is None and token.rate == "5/minute"
@@ -102,10 +119,16 @@ def test_the_admin_shows_the_key_once_after_saving_and_never_again(alice, curato
     assert form.status_code == 200
     response = client.post(
         "/admin/apitokens/apitoken/add/",
-        {"name": "Clinic EHR", "owner": alice.pk, "expires_at_0": "2030-01-01", "expires_at_1": "00:00:00", "rate": ""},
+        {
+            "name": "Clinic EHR",
+            "owner": alice.pk,
+            "expires_at_0": "2030-01-01",
+            "expires_at_1": "00:00:00",
+            "rate": "",
+        },
     )
     assert response.status_code == 200, response.content
-    assert response["Cache-Control"].startswith("no-store")
+    assert "no-store" in response["Cache-Control"]
     key = re.search(rb"lt_[A-Za-z0-9_-]{43}", response.content)
     assert key is not None
     token = ApiToken.objects.get()
@@ -197,7 +220,10 @@ def test_within_the_minute_a_request_writes_nothing_for_the_token(alice):
     api = with_key(issue(alice))
     api.post("/api/v1/differential/", {"present": ["fever"]}, format="json")
     with CaptureQueriesContext(conn) as queries:
-        assert api.post("/api/v1/differential/", {"present": ["fever"]}, format="json").status_code == 200
+        assert (
+            api.post("/api/v1/differential/", {"present": ["fever"]}, format="json").status_code
+            == 200
+        )
     token_queries = [q["sql"] for q in queries if "apitokens_apitoken" in q["sql"]]
     assert len(token_queries) == 1 and token_queries[0].lstrip().upper().startswith("SELECT")
 
@@ -278,11 +304,11 @@ def test_unauthenticated_calls_that_need_sign_in_are_401_with_www_authenticate()
 
 def test_session_auth_still_works_and_still_checks_csrf(alice):
     api = APIClient(enforce_csrf_checks=True)
-    api.login(username="alice", password="correct-horse-battery")
+    api.force_login(alice)
     assert api.get("/api/v1/notes/").status_code == 200
     refused = api.post("/api/v1/notes/", STROKE, format="json")
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
-    api.get("/notes/")  # any page sets the CSRF cookie
+    api.get("/accounts/login/")  # a page with a form sets the CSRF cookie
     csrf = api.cookies["csrftoken"].value
     accepted = api.post("/api/v1/notes/", STROKE, format="json", HTTP_X_CSRFTOKEN=csrf)
     assert accepted.status_code == 201
@@ -304,8 +330,8 @@ def test_a_drf_token_is_migrated_to_a_hashed_token_and_its_key_keeps_working(ali
 
     old_key = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"
     created = timezone.now() - datetime.timedelta(days=400)
-    with connection.schema_editor() as editor:
-        editor.execute(
+    with connection.cursor() as cursor:
+        cursor.execute(
             "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp "
             "with time zone NOT NULL, user_id integer NOT NULL)"
             if connection.vendor == "postgresql"
@@ -315,10 +341,13 @@ def test_a_drf_token_is_migrated_to_a_hashed_token_and_its_key_keeps_working(ali
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO authtoken_token (key, created, user_id) VALUES (%s, %s, %s)",
-            [old_key, created if connection.vendor == "postgresql" else created.isoformat(), alice.pk],
+            [
+                old_key,
+                created if connection.vendor == "postgresql" else created.isoformat(),
+                alice.pk,
+            ],
         )
-    with connection.schema_editor() as editor:
-        drf_tokens.drf_tokens_migrate(apps, editor)
+    drf_tokens.drf_tokens_migrate(apps, SimpleNamespace(connection=connection))
 
     token = ApiToken.objects.get()
     assert token.name == "migrated DRF token" and token.owner == alice
@@ -336,8 +365,7 @@ def test_drf_token_migration_without_the_old_table_does_nothing():
 
     drf_tokens = importlib.import_module("apitokens.migrations.0002_migrate_drf_tokens")
 
-    with connection.schema_editor() as editor:
-        drf_tokens.drf_tokens_migrate(apps, editor)
+    drf_tokens.drf_tokens_migrate(apps, SimpleNamespace(connection=connection))
     assert not ApiToken.objects.exists()
 
 
@@ -377,7 +405,9 @@ def test_the_anonymous_rate_does_not_apply_to_tokens(alice, settings):
     settings.THROTTLE_ANON_RATE = "1/minute"
     settings.THROTTLE_TOKEN_RATE = "1000/minute"
     api = with_key(issue(alice))
-    codes = [api.post("/api/v1/differential/", STROKE, format="json").status_code for _ in range(3)]
+    codes = [
+        api.post("/api/v1/differential/", STROKE, format="json").status_code for _ in range(3)
+    ]
     assert codes == [200, 200, 200]
 
 
@@ -394,7 +424,9 @@ def test_a_bad_token_rate_is_refused_by_the_model(alice):
 
 
 def test_the_schema_declares_the_token_scheme_first():
-    schema = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schema = (
+        APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
     scheme = schema["components"]["securitySchemes"]["tokenAuth"]
     assert scheme["type"] == "apiKey" and scheme["in"] == "header"
     assert scheme["name"] == "Authorization" and "Token <key>" in scheme["description"]
