@@ -47,6 +47,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = env_str("SECRET_KEY")
+# Former keys while rotating SECRET_KEY: sessions, and API token digests (apitokens.keys).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
