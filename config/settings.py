@@ -47,6 +47,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = env_str("SECRET_KEY")
+# Former keys while rotating SECRET_KEY: sessions, and API token digests (apitokens.keys).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
@@ -64,13 +66,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "reference",
     "notes",
+    "apitokens",
 ]
 
 MIDDLEWARE = [
@@ -210,9 +212,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1_048_576)
 
 REST_FRAMEWORK = {
+    # The token class first: DRF answers an unauthenticated request with the first
+    # class's WWW-Authenticate, so it gets 401 (`Token`) rather than 403. Browsers send no
+    # Authorization header and fall through to the session, CSRF check included.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apitokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -222,11 +227,17 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["reference.api.parsers.StrictJSONParser"],
     # Anonymous API calls (the differential, the reference) are throttled per client
-    # address, read as sign-in lockout reads it. Counts live in the cache, which must be
-    # shared (Redis) when several workers serve the app.
-    "DEFAULT_THROTTLE_CLASSES": ["config.middleware.AnonClientRateThrottle"],
+    # address, read as sign-in lockout reads it; calls with a token per token. Counts live
+    # in the cache, which must be shared (Redis) when several workers serve the app.
+    # Signed-in browser sessions are not throttled.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.middleware.AnonClientRateThrottle",
+        "apitokens.throttling.TokenRateThrottle",
+    ],
 }
 THROTTLE_ANON_RATE = env_str("THROTTLE_ANON_RATE", "120/minute")
+# Per token, unless the token sets its own rate (admin). Both are read at each request.
+THROTTLE_TOKEN_RATE = env_str("THROTTLE_TOKEN_RATE", "600/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lip twitching reference API",

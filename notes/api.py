@@ -83,12 +83,11 @@ rules of POST /api/v1/differential/. Every bad input is a 400 naming the field:
 
 NOT_SIGNED_IN = {
     401: error_response(
-        "Not authenticated: no sign-in session and no valid `Authorization: Token <key>`."
+        "Not authenticated: no sign-in session and no valid `Authorization: Token <key>` "
+        "(an unknown, expired or revoked token: `detail` says which); with "
+        "`WWW-Authenticate: Token`."
     ),
-    403: error_response(
-        "Not authenticated (no credentials or an unknown token: session authentication is "
-        "tried first, so DRF answers 403), or a session client's CSRF check failed."
-    ),
+    403: error_response("A session client's CSRF check failed."),
 }
 NOT_FOUND = {404: error_response("No such note, or it is another clinician's note.")}
 FINAL = "The note is final: it never changes. Amend it to make a new draft."

@@ -47,3 +47,4 @@ def _plain_static_storage(settings: Any) -> None:
 def _relaxed_throttle(settings: Any) -> None:
     """Hypothesis sends hundreds of anonymous requests per test; throttling has its own test."""
     settings.THROTTLE_ANON_RATE = "1000000/minute"
+    settings.THROTTLE_TOKEN_RATE = "1000000/minute"

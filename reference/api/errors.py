@@ -101,24 +101,30 @@ def error_response(
 
 
 # Responses every API operation can give, from project-wide rules rather than the view:
-# config/middleware.py (body size, anonymous throttle), DRF authentication (a bad token is
-# refused even where no sign-in is needed), config/errors.py (JSON 500). Views declare
-# their own 400/401/403/404/409 with specific descriptions; these fill in the rest.
+# config/middleware.py (body size, anonymous throttle), apitokens (a bad, expired or
+# revoked token is refused even where no sign-in is needed; per-token throttle),
+# config/errors.py (JSON 500). Views declare their own 400/401/403/404/409 with specific
+# descriptions; these fill in the rest.
 COMMON_ERRORS: dict[str, str] = {
     "400": (
         "The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE (1 MiB by default), "
         "or its Content-Length is not a number."
     ),
-    "401": "The credentials sent are not valid.",
-    "403": (
-        "The credentials sent are not valid (an unknown token), or a session client's "
-        "CSRF check failed."
+    "401": (
+        "The token sent is unknown, expired or revoked (`detail` says which), or its user "
+        "is inactive; with `WWW-Authenticate: Token`."
     ),
+    "403": "A session client's CSRF check failed.",
     "500": "Server error: a JSON `detail` only, never a traceback; the problem is logged.",
 }
-THROTTLED = (
+THROTTLED_TOKEN = (
+    "Too many requests with this token (its own rate, or THROTTLE_TOKEN_RATE, 600 a minute "
+    "by default)."
+)
+THROTTLED_ANONYMOUS = (
     "Too many anonymous requests from this client address (THROTTLE_ANON_RATE, 120 a "
-    "minute by default). Signed-in users and tokens are not throttled here."
+    "minute by default), or too many with this token (its own rate, or "
+    "THROTTLE_TOKEN_RATE, 600 a minute by default). Signed-in sessions are not throttled."
 )
 
 
@@ -130,8 +136,8 @@ def postprocess_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[s
                 continue
             responses = operation["responses"]
             common = dict(COMMON_ERRORS)
-            if {} in operation.get("security", [{}]):
-                common["429"] = THROTTLED
+            anonymous = {} in operation.get("security", [{}])
+            common["429"] = THROTTLED_ANONYMOUS if anonymous else THROTTLED_TOKEN
             for status_code, description in common.items():
                 if status_code in responses:
                     continue

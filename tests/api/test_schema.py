@@ -263,10 +263,11 @@ def test_every_operation_declares_its_errors(schema):
             content = responses[code]["content"]
             assert list(content) == ["application/json"], (label, code)
             assert content["application/json"]["schema"] == error, (label, code)
+        # Anonymous calls are throttled per address, token calls per token: all can 429.
+        assert "Retry-After" in responses["429"]["headers"], label
         anonymous = {} in operation["security"]
-        assert ("429" in codes) == anonymous, label
-        if anonymous:
-            assert "Retry-After" in responses["429"]["headers"], label
+        assert ("THROTTLE_ANON_RATE" in responses["429"]["description"]) == anonymous, label
+        assert "THROTTLE_TOKEN_RATE" in responses["429"]["description"], label
         if "{" in path:
             assert "404" in codes, label
     conflicts = {

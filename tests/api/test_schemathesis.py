@@ -42,11 +42,10 @@ def clinician() -> User:
 
 @pytest.fixture
 def auth_config(clinician: User) -> dict[str, Any]:
-    """How the run signs in (schemathesis `auth` config for the schema's `tokenAuth`):
-    the one place to change when tokens become a project model."""
-    from rest_framework.authtoken.models import Token
+    """How the run signs in (schemathesis `auth` config for the schema's `tokenAuth`)."""
+    from apitokens.services import token_issue
 
-    key = Token.objects.create(user=clinician).key
+    key = token_issue(owner=clinician, name="schemathesis", expires_at=None).key
     return {"openapi": {"tokenAuth": {"api_key": f"Token {key}"}}}
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from apitokens.services import token_issue
 from notes.models import AuditEvent, Note
 from reference.loading import reference_load
 
@@ -30,7 +30,7 @@ def token(django_user_model: Any) -> str:
         pytest.fail("Concurrency tests need a file-backed database: set SQLITE_TEST_NAME.")
     reference_load(directory=settings.REFERENCE_FIXTURES_DIR)
     user = django_user_model.objects.create_user("clin", password="a-long-test-password-1")
-    return Token.objects.create(user=user).key
+    return token_issue(owner=user, name="concurrency", expires_at=None).key
 
 
 def call(url: str, key: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:

@@ -146,10 +146,10 @@ def test_get_is_not_allowed(api: APIClient):
 
 
 def test_token_authentication_is_accepted(api: APIClient, django_user_model):
-    from rest_framework.authtoken.models import Token
+    from apitokens.services import token_issue
 
     user = django_user_model.objects.create_user("integrator", password="x-very-long-pw-1")
-    token = Token.objects.create(user=user)
+    token = token_issue(owner=user, name="integrator", expires_at=None)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert api.post(URL, {"present": ["fever"]}, format="json").status_code == 200
 
