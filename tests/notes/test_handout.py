@@ -116,7 +116,7 @@ def test_missing_translation_falls_back_to_english():
 def test_spanish_handout_renders_spanish_text():
     reader = read(handout_render(content=build("stroke", "es"), paper="a4", large_print=False))
     text = pdf_text(reader)
-    assert "Cuándo pedir ayuda urgente" in text
+    assert "Cuándo pedir ayuda de emergencia" in text
     assert "Llame a emergencias" in text
     assert "de noviembre de 2026" in text
     assert catalog(reader)["/Lang"] == "es"
