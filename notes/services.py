@@ -287,23 +287,14 @@ def handout_cache_key(*, note: Note, language: str, paper: str, large_print: boo
 
 def note_handout_pdf(*, note: Note, language: str, paper: str, large_print: bool = False) -> bytes:
     """The patient handout for a note: from cache when final, rendered fresh for drafts."""
-    from notes.handout import handout_content_build, handout_render
+    from notes.handout import handout_content_for_note, handout_render
 
     key = handout_cache_key(note=note, language=language, paper=paper, large_print=large_print)
     if note.is_final:
         cached = cache.get(key)
         if cached is not None:
             return bytes(cached)
-    owner = note.owner
-    content = handout_content_build(
-        condition_slug=note.working_diagnosis,
-        language=language,
-        follow_up=note.follow_up_advice,
-        clinician_name=owner.get_full_name() or owner.get_username(),
-        clinic_name=note.clinic_name,
-        date=timezone.localdate(note.finalized_at or note.updated_at),
-        reference_version=note.reference_version,
-    )
+    content = handout_content_for_note(note=note, language=language)
     pdf = handout_render(content=content, paper=paper, large_print=large_print)
     if note.is_final:
         cache.set(key, pdf, timeout=None)

@@ -152,6 +152,7 @@ def _condition(c: dict[str, Any]) -> dict[str, Any]:
         "features": list(c.get("features", [])),
         "management": c["management"],
         "patient_text": c["patient_text"],
+        **({"patient": patient_normalise(c["patient"])} if c.get("patient") else {}),
         "grade": c["grade"],
         "grade_note": _text(c.get("grade_note")),
         "last_reviewed": c["last_reviewed"],
@@ -165,6 +166,70 @@ def _condition(c: dict[str, Any]) -> dict[str, Any]:
         ),
         "workup": sorted((_workup(w) for w in c.get("workup", [])), key=lambda w: w["item"]),
     }
+
+
+# The handout's sections, in the order they are written (fixtures/reference/README.md).
+PATIENT_LISTS = ("what_it_is", "course", "tests", "today", "come_back", "danger_signs")
+PATIENT_KEYS = (
+    "what_it_is",
+    "course",
+    "tests",
+    "treatments",
+    "today",
+    "come_back",
+    "danger_signs",
+    "flag_reasons",
+    "tool",
+    "tool_items",
+    "visuals",
+)
+
+# How many sentences each section may hold, and how long one may be: the budget that keeps
+# a handout within 2 pages (4 in large print) with the emergency box on page 1. The
+# handout tests render every condition against it; the loader refuses content over it.
+PATIENT_BUDGET = {
+    "what_it_is": (1, 3),
+    "course": (1, 3),
+    "tests": (0, 3),
+    "treatments": (0, 3),
+    "today": (2, 5),
+    "come_back": (1, 3),
+    "danger_signs": (0, 4),
+    "tool_items": (2, 5),
+}
+PATIENT_SENTENCE_MAX = {"en": 170, "es": 200}
+PATIENT_TOOLS = ("diary", "checklist", "form")
+PATIENT_VISUALS = ("fast", "eye-care")
+
+
+def patient_normalise(p: dict[str, Any]) -> dict[str, Any]:
+    """A condition's handout content (English, or a translation of it) in canonical form.
+
+    Keys in PATIENT_KEYS order (a JSON column may not keep them), flag reasons by slug, a
+    treatment's sources sorted; lists of sentences keep their order, which is the reader's.
+    """
+    out: dict[str, Any] = {}
+    for key in PATIENT_KEYS:
+        if key not in p:
+            continue
+        value = p[key]
+        if key == "treatments":
+            value = [
+                t
+                if isinstance(t, str)
+                else {"text": t["text"], "grade": t["grade"], "sources": sorted(t["sources"])}
+                for t in value
+            ]
+        elif key == "flag_reasons":
+            value = dict(sorted(value.items()))
+        elif isinstance(value, list):
+            value = list(value)
+        out[key] = value
+    return out
+
+
+def _translation(t: dict[str, Any]) -> dict[str, Any]:
+    return {k: patient_normalise(v) if k == "patient" else v for k, v in sorted(t.items())}
 
 
 def _evidence(e: dict[str, Any]) -> dict[str, Any]:
@@ -273,7 +338,7 @@ def content_normalise(content: ReferenceContent) -> ReferenceContent:
     """The canonical form: defaults filled, numbers as floats, every list in its order."""
     translations = {
         lang: {
-            kind: {slug: dict(sorted(t.items())) for slug, t in sorted(rows.items()) if t}
+            kind: {slug: _translation(t) for slug, t in sorted(rows.items()) if t}
             for kind, rows in sorted(tr.items())
         }
         for lang, tr in sorted(content.translations.items())
@@ -352,6 +417,7 @@ def content_from_database() -> ReferenceContent:
                 "features": c.features,
                 "management": c.management,
                 "patient_text": c.patient_text,
+                "patient": c.patient,
                 "grade": c.grade,
                 "grade_note": c.grade_note,
                 "last_reviewed": c.last_reviewed.isoformat(),

@@ -19,6 +19,11 @@ from django.db import transaction
 
 from reference.content import (
     AGE_BANDS,
+    PATIENT_BUDGET,
+    PATIENT_LISTS,
+    PATIENT_SENTENCE_MAX,
+    PATIENT_TOOLS,
+    PATIENT_VISUALS,
     ReferenceContent,
     content_from_database,
     content_normalise,
@@ -168,6 +173,106 @@ def _code_problems(slug: str, c: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _sentences_problems(where: str, value: Any, name: str, limit: int) -> list[str]:
+    """A section is a list of short, non-empty sentences within its budget."""
+    low, high = PATIENT_BUDGET[name]
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        return [f"{where}: {name} must be a list of non-empty sentences"]
+    problems = []
+    if not low <= len(value) <= high:
+        problems.append(f"{where}: {name} holds {len(value)} sentences, budget {low} to {high}")
+    problems.extend(
+        f"{where}: {name} sentence over {limit} characters: {x[:40]!r}..."
+        for x in value
+        if len(x) > limit
+    )
+    return problems
+
+
+def patient_problems(
+    *, slug: str, patient: Any, flag_slugs: set[str], translations: dict[str, Any]
+) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """What is wrong with a condition's handout content and each translation of it.
+
+    Returns the problems and the (where, source keys) pairs for the caller to check.
+    """
+    where = f"condition {slug} patient"
+    if not isinstance(patient, dict):
+        return [f"{where}: must be an object"], []
+    problems: list[str] = []
+    cited: list[tuple[str, list[str]]] = []
+    limit = PATIENT_SENTENCE_MAX["en"]
+    for name in PATIENT_LISTS:
+        problems += _sentences_problems(where, patient.get(name, []), name, limit)
+    treatments = patient.get("treatments", [])
+    low, high = PATIENT_BUDGET["treatments"]
+    if not isinstance(treatments, list) or not low <= len(treatments) <= high:
+        problems.append(f"{where}: treatments must be a list of {low} to {high}")
+        treatments = []
+    for n, t in enumerate(treatments, start=1):
+        if not (isinstance(t, dict) and isinstance(t.get("text"), str) and t["text"].strip()):
+            problems.append(f"{where}: treatment {n} needs text, grade and sources")
+            continue
+        if len(t["text"]) > limit:
+            problems.append(f"{where}: treatment {n} over {limit} characters")
+        if t.get("grade") not in set(Grade.values):
+            problems.append(f"{where}: treatment {n} grade must be A, B or C")
+        cited.append((f"{where} treatment {n}", list(t.get("sources") or [])))
+    reasons = patient.get("flag_reasons", {})
+    if not isinstance(reasons, dict):
+        problems.append(f"{where}: flag_reasons must map red-flag slugs to a sentence")
+        reasons = {}
+    for rule, text in reasons.items():
+        if rule not in flag_slugs:
+            problems.append(f"{where}: flag_reasons names {rule!r}, not a red flag of {slug}")
+        if not isinstance(text, str) or not text.strip() or len(text) > limit:
+            problems.append(f"{where}: flag reason {rule} must be a sentence within {limit}")
+    tool = patient.get("tool")
+    if tool not in PATIENT_TOOLS:
+        problems.append(f"{where}: tool must be one of {PATIENT_TOOLS}")
+    if tool in ("checklist", "form"):
+        problems += _sentences_problems(where, patient.get("tool_items"), "tool_items", limit)
+    elif "tool_items" in patient:
+        problems.append(f"{where}: tool_items belong to a checklist or a form")
+    visuals = patient.get("visuals", [])
+    if not isinstance(visuals, list) or not set(visuals) <= set(PATIENT_VISUALS):
+        problems.append(f"{where}: visuals must be a list from {PATIENT_VISUALS}")
+    for lang, tr in sorted(translations.items()):
+        problems += _patient_translation_problems(f"{where} ({lang})", patient, tr, lang)
+    return problems, cited
+
+
+def _patient_translation_problems(
+    where: str, patient: dict[str, Any], tr: Any, lang: str
+) -> list[str]:
+    """A translation says every sentence of the English, one for one, and nothing else."""
+    if not isinstance(tr, dict):
+        return [f"{where}: missing; translate the handout content with the condition"]
+    limit = PATIENT_SENTENCE_MAX.get(lang, PATIENT_SENTENCE_MAX["es"])
+    problems: list[str] = []
+    for name in (*PATIENT_LISTS, "treatments", "tool_items"):
+        english = patient.get(name, [])
+        ours = tr.get(name, [])
+        if name == "tool_items" and "tool_items" not in patient:
+            continue
+        if not isinstance(ours, list) or not all(isinstance(x, str) and x.strip() for x in ours):
+            problems.append(f"{where}: {name} must be a list of sentences")
+        elif len(ours) != len(english):
+            problems.append(f"{where}: {name} has {len(ours)} sentences, English {len(english)}")
+        else:
+            problems.extend(
+                f"{where}: {name} sentence over {limit} characters: {x[:40]!r}..."
+                for x in ours
+                if len(x) > limit
+            )
+    if set(tr.get("flag_reasons", {})) != set(patient.get("flag_reasons", {})):
+        problems.append(f"{where}: flag_reasons must name the same red flags as the English")
+    extra = set(tr) - {*PATIENT_LISTS, "treatments", "tool_items", "flag_reasons"}
+    if extra:
+        problems.append(f"{where}: unknown keys {sorted(extra)}")
+    return problems
+
+
 def _override_problems(where: str, o: Any, finding_slugs: set[str]) -> list[str]:
     """What is wrong with one workup override (see fixtures/reference/README.md)."""
     if not isinstance(o, dict):
@@ -259,6 +364,20 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
             if not c.get(name):
                 problems.append(f"condition {slug}: missing {name}")
         problems.extend(_code_problems(slug, c))
+        if c.get("patient"):
+            found, cited = patient_problems(
+                slug=slug,
+                patient=c["patient"],
+                flag_slugs={r.get("slug", "") for r in c.get("red_flags", [])},
+                translations={
+                    lang: tr.get("conditions", {}).get(slug, {}).get("patient")
+                    for lang, tr in content.translations.items()
+                    if slug in tr.get("conditions", {})
+                },
+            )
+            problems += found
+            for where, keys in cited:
+                check_sources(where, keys)
         for name in ("last_reviewed", "review_due"):
             if name == "last_reviewed" or c.get(name):
                 try:
@@ -583,6 +702,7 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
                 "features": c.get("features", []),
                 "management": c["management"],
                 "patient_text": c["patient_text"],
+                "patient": c.get("patient") or {},
                 "translations": _translations(content, "conditions", c["slug"]),
                 "grade": c["grade"],
                 "grade_note": c.get("grade_note", ""),

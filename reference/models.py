@@ -298,6 +298,14 @@ class Condition(models.Model):
     features = models.JSONField(default=list)
     management = models.TextField()
     patient_text = models.TextField()
+    patient = models.JSONField(
+        "patient handout content",
+        default=dict,
+        blank=True,
+        help_text="The handout's sections as short sentences (what it is, the usual course, "
+        "tests, graded treatments, steps for today, when to come back, danger signs); the "
+        "format and its budget are in fixtures/reference/README.md.",
+    )
     translations = models.JSONField(
         default=dict, blank=True, help_text='{"es": {"name": ..., "patient_text": ...}}'
     )
