@@ -134,8 +134,11 @@ class Snapshot:
     sources: MappingProxyType[str, SourceRef]
     # Topics that only carry red flags (not ranked): slug -> name.
     flag_topics: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    # Every condition's synonyms (flag-only topics too), for the reference search.
+    # Every condition's synonyms and summary (flag-only topics too), for the reference search.
     condition_synonyms: MappingProxyType[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    condition_summaries: MappingProxyType[str, str] = field(
         default_factory=lambda: MappingProxyType({})
     )
 
@@ -178,6 +181,7 @@ def snapshot_build() -> Snapshot:
     all_conditions = list(Condition.objects.prefetch_related("sources").order_by("slug"))
     flag_topics = {c.slug: c.name for c in all_conditions if not c.ranked}
     condition_synonyms = {c.slug: tuple(c.synonyms or ()) for c in all_conditions}
+    condition_summaries = {c.slug: c.summary for c in all_conditions}
     conditions = tuple(
         ConditionRef(
             slug=c.slug,
@@ -303,6 +307,7 @@ def snapshot_build() -> Snapshot:
         sources=MappingProxyType(sources),
         flag_topics=MappingProxyType(flag_topics),
         condition_synonyms=MappingProxyType(condition_synonyms),
+        condition_summaries=MappingProxyType(condition_summaries),
     )
 
 

@@ -13,6 +13,7 @@ from reference.checklist import differential_checklist
 from reference.differential import assessment_from_form, differential_compute
 from reference.models import ContentVersion, Finding, Urgency
 from reference.revisions import revision_label
+from reference.search import reference_search
 from reference.snapshot import snapshot_get
 
 
@@ -27,7 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
     groups = [
         (label, [c for c in conditions if c.urgency == value]) for value, label in Urgency.choices
     ]
-    hits = selectors.reference_search(query=query) if query.strip() else None
+    hits = reference_search(snapshot=snapshot_get(), query=query) if query.strip() else None
     return render(
         request, "reference/index.html", {"groups": groups, "query": query, "hits": hits}
     )
