@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
@@ -100,8 +102,15 @@ class Tally:
     clicks: int = 0
     keys: int = 0
 
+    entry: float = 0.0  # px scrolled while entering the findings
+    to_top: float = 0.0  # then px to the start of the result (its red flags come first)
+
     def row(self, scrolled: float) -> str:
-        return f"{self.clicks:>3} clicks  {self.keys:>3} keys  {scrolled:>7.0f} px scrolled"
+        return (
+            f"{self.clicks:>3} clicks {self.keys:>3} keys {scrolled:>6.0f} px in all "
+            f"(entering {self.entry:.0f}, to the result {self.to_top - self.entry:.0f}, "
+            f"to its leading condition {scrolled - self.to_top:.0f})"
+        )
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -158,6 +167,14 @@ def click(driver: webdriver.Chrome, el: WebElement, tally: Tally) -> None:
     tally.clicks += 1
 
 
+def settle(driver: webdriver.Chrome) -> None:
+    """Let a live update land (the page may move when it does) before the next action."""
+    time.sleep(0.25)
+    WebDriverWait(driver, 10).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, "#result[aria-busy=true]")
+    )
+
+
 def radio(driver: webdriver.Chrome, slug: str) -> WebElement:
     return driver.find_element(By.CSS_SELECTOR, f'input[name="{slug}"][value="present"]')
 
@@ -179,9 +196,14 @@ def enter_age(driver: webdriver.Chrome, tally: Tally) -> None:
     tally.keys += len(AGE)
 
 
-def see_result(driver: webdriver.Chrome) -> str:
+def see_result(driver: webdriver.Chrome, tally: Tally) -> str:
     wait = WebDriverWait(driver, 10)
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#result .cname").text == "Stroke or TIA")
+    tally.entry = scrolled(driver)
+    # The start of the result: a box that is taller than the screen needs only its top.
+    top = driver.find_element(By.CSS_SELECTOR, "#result .redflags h2, #result h2")
+    reach(driver, top)
+    tally.to_top = scrolled(driver)
     reach(driver, driver.find_element(By.CSS_SELECTOR, "#result .cname"))
     return driver.find_element(By.CSS_SELECTOR, "#result .cname").text
 
@@ -194,7 +216,37 @@ def by_scrolling(driver: webdriver.Chrome, base: str, viewport: tuple[int, int, 
         target = radio(driver, slug)
         open_category(driver, target, tally)
         click(driver, target, tally)
-    leading = see_result(driver)
+        settle(driver)
+    leading = see_result(driver, tally)
+    return f"{tally.row(scrolled(driver))}  -> {leading}"
+
+
+def by_next_questions(driver: webdriver.Chrome, base: str, viewport: tuple[int, int, bool]) -> str:
+    """A one-click tick from the next questions when one is offered, else as by scrolling."""
+    open_page(driver, f"{base}/differential/", viewport)
+    if not driver.find_elements(By.CSS_SELECTOR, "#next-box"):
+        return "(no next questions beside the checklist on this page)"
+    tally = Tally()
+    enter_age(driver, tally)
+    settle(driver)
+    todo = [slug for slug, _ in STROKE]
+    while todo:
+        offered = [
+            slug
+            for slug in todo
+            if driver.find_elements(By.CSS_SELECTOR, f'#next-box a.tick[data-finding="{slug}"]')
+        ]
+        slug = offered[0] if offered else todo[0]
+        if offered:
+            tick = f'#next-box a.tick[data-finding="{slug}"][data-state="present"]'
+            click(driver, driver.find_element(By.CSS_SELECTOR, tick), tally)
+        else:
+            target = radio(driver, slug)
+            open_category(driver, target, tally)
+            click(driver, target, tally)
+        todo.remove(slug)
+        settle(driver)
+    leading = see_result(driver, tally)
     return f"{tally.row(scrolled(driver))}  -> {leading}"
 
 
@@ -214,7 +266,8 @@ def by_filtering(driver: webdriver.Chrome, base: str, viewport: tuple[int, int, 
         target = radio(driver, slug)
         open_category(driver, target, tally)
         click(driver, target, tally)
-    leading = see_result(driver)
+        settle(driver)
+    leading = see_result(driver, tally)
     return f"{tally.row(scrolled(driver))}  -> {leading}"
 
 
@@ -224,19 +277,17 @@ def keyboard_to_result(
     query = "&".join(f"{slug}=present" for slug, _ in STROKE) + f"&age={AGE}"
     open_page(driver, f"{base}/differential/?{query}", viewport)
     driver.execute_script("document.activeElement && document.activeElement.blur()")
-    body = driver.find_element(By.TAG_NAME, "body")
+    keys = ActionChains(driver)  # keys go to whatever has focus, as a keyboard sends them
     presses, skipped = 0, False
-    active = body
     while presses < 600:
-        active.send_keys(Keys.TAB) if active != body else body.send_keys(Keys.TAB)
+        keys.send_keys(Keys.TAB).perform()
         presses += 1
-        active = driver.switch_to.active_element
-        classes = active.get_attribute("class") or ""
+        classes = driver.switch_to.active_element.get_attribute("class") or ""
         if "cname" in classes:
             how = "Tab and Enter on the skip link" if skipped else "Tab only"
             return f"{presses:>3} key presses to the leading condition ({how})"
         if not skipped and "skip-result" in classes:
-            active.send_keys(Keys.ENTER)
+            keys.send_keys(Keys.ENTER).perform()
             presses += 1
             skipped = True
     return "not reached in 600 key presses"
@@ -253,6 +304,7 @@ def main() -> None:
             print(f"{name} {viewport[0]}x{viewport[1]}")
             print(f"  scroll and click: {by_scrolling(driver, base, viewport)}")
             print(f"  filter and click: {by_filtering(driver, base, viewport)}")
+            print(f"  next questions:   {by_next_questions(driver, base, viewport)}")
             print(f"  keyboard:         {keyboard_to_result(driver, base, viewport)}")
     finally:
         driver.quit()

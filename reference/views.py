@@ -97,7 +97,7 @@ def differential_page(request: HttpRequest) -> HttpResponse:
         "sources": snapshot.sources,
     }
     if request.GET.get("fragment") == "1":
-        return render(request, "reference/_differential_result.html", context)
+        return render(request, "reference/_differential_update.html", context)
     return render(request, "reference/differential.html", context)
 
 
