@@ -4,7 +4,8 @@ It runs in Python over the snapshot rather than in SQL, so it answers the same o
 and PostgreSQL. Matching forgives case, accents, punctuation and apostrophes ("Bell's" is
 "bells"), plurals and common endings ("drooping" is "droop"), word order, words such as
 "of" and "the", and a small typo (one letter wrong, missing, extra or swapped in a word of
-four letters or more, two in a word of eight or more). Every word typed must match.
+four letters or more, two in a word of eight or more) when the word as typed is found
+nowhere. Every word typed must match.
 """
 
 import threading
@@ -182,8 +183,11 @@ def _matches(typed: tuple[str, ...], records: tuple[_Record, ...]) -> dict[str, 
     vocabulary = {w for r in records for f in r.fields for w in f.words}
     table: dict[str, dict[str, float]] = {}
     for t in typed:
-        scores = ((w, word_match(t, w)) for w in vocabulary)
-        table[t] = {w: m for w, m in scores if m}
+        scores = {w: m for w, m in ((w, word_match(t, w)) for w in vocabulary) if m}
+        # A word found as typed is what was meant: near spellings only when it is not.
+        if any(m > TYPO for m in scores.values()):
+            scores = {w: m for w, m in scores.items() if m > TYPO}
+        table[t] = scores
     return table
 
 

@@ -165,8 +165,12 @@
     return prev[b.length] <= limit;
   }
 
+  function exactOrPrefix(typed, word) {
+    return typed === word || (typed.length >= 2 && word.indexOf(typed) === 0);
+  }
+
   function wordMatches(typed, word) {
-    if (typed === word || (typed.length >= 2 && word.indexOf(typed) === 0)) { return true; }
+    if (exactOrPrefix(typed, word)) { return true; }
     var limit = typed.length >= 8 ? 2 : typed.length >= 4 ? 1 : 0;
     return limit > 0 && (within(typed, word, limit) || within(typed, word.slice(0, typed.length), limit));
   }
@@ -184,9 +188,15 @@
       return;
     }
     if (!savedOpen) { savedOpen = groups.map(function (g) { return g.open; }); }
+    // As the reference search does: near spellings count only for a word found nowhere as typed.
+    var strict = typed.map(function (t) {
+      return terms.some(function (ws) { return ws.some(function (w) { return exactOrPrefix(t, w); }); });
+    });
     var shown = 0;
     findings.forEach(function (f, i) {
-      var ok = typed.every(function (t) { return terms[i].some(function (w) { return wordMatches(t, w); }); });
+      var ok = typed.every(function (t, k) {
+        return terms[i].some(function (w) { return strict[k] ? exactOrPrefix(t, w) : wordMatches(t, w); });
+      });
       f.hidden = !ok;
       if (ok) { shown += 1; }
     });
