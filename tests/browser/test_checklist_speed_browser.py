@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def shown(driver: webdriver.Chrome) -> list[str]:
     """The slugs of the findings the filter leaves visible."""
     return [
-        f.get_attribute("id").removeprefix("f-")
+        (f.get_attribute("id") or "").removeprefix("f-")
         for f in driver.find_elements(By.CSS_SELECTOR, "fieldset.finding")
         if f.is_displayed()
     ]
@@ -54,7 +54,7 @@ def test_typing_filters_findings_by_label_question_and_synonym(browser, live_ser
     browser.find_element(By.ID, "finding-filter").send_keys(Keys.ESCAPE)
     # Cleared: the categories return to how they were, and the one ticked in stays open.
     assert shown(browser) == [
-        f.get_attribute("id").removeprefix("f-")
+        (f.get_attribute("id") or "").removeprefix("f-")
         for f in browser.find_elements(By.CSS_SELECTOR, "#group-sign fieldset.finding")
     ]
 
