@@ -177,6 +177,8 @@
 
   function applyFilter() {
     var typed = words(box.value);
+    // While filtering, the matches come straight under the box.
+    nextSlot.hidden = typed.length > 0;
     if (!typed.length) {
       findings.forEach(function (f) { f.hidden = false; });
       groups.forEach(function (g, i) {
