@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from reference.differential import Assessment
+from reference.search import search_words
 from reference.snapshot import Snapshot
 
 
@@ -13,6 +14,8 @@ class ChecklistItem:
     question: str
     how_to_elicit: str
     state: str  # "present", "absent" or "" (not assessed)
+    synonyms: tuple[str, ...] = ()
+    terms: str = ""  # the words the type-to-filter box matches, as reference.search forms them
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,24 @@ class ChecklistGroup:
     category: str
     label: str
     items: tuple[ChecklistItem, ...]
+
+    @property
+    def present(self) -> int:
+        return sum(i.state == "present" for i in self.items)
+
+    @property
+    def absent(self) -> int:
+        return sum(i.state == "absent" for i in self.items)
+
+    @property
+    def count_label(self) -> str:
+        """What the collapsed category shows: its size and what is ticked in it."""
+        ticked = [
+            f"{n} {state}"
+            for n, state in ((self.present, "present"), (self.absent, "absent"))
+            if n
+        ]
+        return f"{len(self.items)} findings" + (f": {', '.join(ticked)}" if ticked else "")
 
 
 CATEGORY_LABELS = (
@@ -51,6 +72,10 @@ def differential_checklist(
                 else "absent"
                 if f.slug in assessment.absent
                 else "",
+                synonyms=f.synonyms,
+                terms=" ".join(
+                    dict.fromkeys(search_words(" ".join((f.label, f.question, *f.synonyms))))
+                ),
             )
             for f in ordered
             if f.category == category

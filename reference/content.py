@@ -49,6 +49,7 @@ FINDING_KEYS = (
     "slug",
     "label",
     "question",
+    "synonyms",
     "how_to_elicit",
     "category",
     "order",
@@ -83,11 +84,18 @@ def _finding(f: dict[str, Any]) -> dict[str, Any]:
         "slug": f["slug"],
         "label": f["label"],
         "question": f["question"],
+        **_optional_synonyms(f),
         "how_to_elicit": _text(f.get("how_to_elicit")),
         "category": f["category"],
         "order": int(f["order"]),
         **_optional_frequency(f),
     }
+
+
+def _optional_synonyms(row: dict[str, Any]) -> dict[str, list[str]]:
+    """`synonyms` sorted without repeats; omitted when empty (rows from before they existed)."""
+    words = sorted({str(w) for w in row.get("synonyms") or []}, key=lambda w: (w.casefold(), w))
+    return {"synonyms": words} if words else {}
 
 
 def _optional_frequency(row: dict[str, Any]) -> dict[str, float]:

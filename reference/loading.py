@@ -336,6 +336,11 @@ def reference_problems(*, content: ReferenceContent) -> list[str]:
             problems.append(
                 f"finding {f.get('slug')}: unlinked_frequency must be blank or 0.001 to 0.9"
             )
+        synonyms = f.get("synonyms", [])
+        if not isinstance(synonyms, list) or not all(
+            isinstance(w, str) and w.strip() for w in synonyms
+        ):
+            problems.append(f"finding {f.get('slug')}: synonyms must be a list of words")
     if len(item_codes) != len(content.workup_items):
         problems.append("workup items: duplicate code")
     for w in content.workup_items:
@@ -647,6 +652,7 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
             {
                 "label": f["label"],
                 "question": f["question"],
+                "synonyms": f.get("synonyms", []),
                 "how_to_elicit": f.get("how_to_elicit", ""),
                 "category": f["category"],
                 "order": f["order"],

@@ -228,6 +228,14 @@ class Finding(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     label = models.CharField(max_length=200)
     question = models.CharField(max_length=300)
+    synonyms = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            'Other words for the finding, lay and clinical (["droop", "Bell palsy"]): the '
+            "checklist's filter and the reference search match them."
+        ),
+    )
     how_to_elicit = models.TextField(blank=True)
     category = models.CharField(max_length=20, choices=Category.choices)
     order = models.PositiveSmallIntegerField(default=0)

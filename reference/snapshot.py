@@ -36,6 +36,7 @@ class FindingRef:
     category: str
     order: int
     unlinked_frequency: float | None = None
+    synonyms: tuple[str, ...] = ()  # for the checklist filter and the search, not the ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,13 @@ class Snapshot:
     sources: MappingProxyType[str, SourceRef]
     # Topics that only carry red flags (not ranked): slug -> name.
     flag_topics: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Every condition's synonyms and summary (flag-only topics too), for the reference search.
+    condition_synonyms: MappingProxyType[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    condition_summaries: MappingProxyType[str, str] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     @property
     def condition_names(self) -> dict[str, str]:
@@ -166,11 +174,14 @@ def snapshot_build() -> Snapshot:
             f.category,
             f.order,
             f.unlinked_frequency,
+            tuple(f.synonyms or ()),
         )
         for f in Finding.objects.all()
     }
     all_conditions = list(Condition.objects.prefetch_related("sources").order_by("slug"))
     flag_topics = {c.slug: c.name for c in all_conditions if not c.ranked}
+    condition_synonyms = {c.slug: tuple(c.synonyms or ()) for c in all_conditions}
+    condition_summaries = {c.slug: c.summary for c in all_conditions}
     conditions = tuple(
         ConditionRef(
             slug=c.slug,
@@ -295,6 +306,8 @@ def snapshot_build() -> Snapshot:
         workup=MappingProxyType(frozen_workup),
         sources=MappingProxyType(sources),
         flag_topics=MappingProxyType(flag_topics),
+        condition_synonyms=MappingProxyType(condition_synonyms),
+        condition_summaries=MappingProxyType(condition_summaries),
     )
 
 

@@ -13,6 +13,7 @@ from reference.checklist import differential_checklist
 from reference.differential import assessment_from_form, differential_compute
 from reference.models import ContentVersion, Finding, Urgency
 from reference.revisions import revision_label
+from reference.search import reference_search
 from reference.snapshot import snapshot_get
 
 
@@ -27,7 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
     groups = [
         (label, [c for c in conditions if c.urgency == value]) for value, label in Urgency.choices
     ]
-    hits = selectors.reference_search(query=query) if query.strip() else None
+    hits = reference_search(snapshot=snapshot_get(), query=query) if query.strip() else None
     return render(
         request, "reference/index.html", {"groups": groups, "query": query, "hits": hits}
     )
@@ -96,7 +97,7 @@ def differential_page(request: HttpRequest) -> HttpResponse:
         "sources": snapshot.sources,
     }
     if request.GET.get("fragment") == "1":
-        return render(request, "reference/_differential_result.html", context)
+        return render(request, "reference/_differential_update.html", context)
     return render(request, "reference/differential.html", context)
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from reference.loading import reference_load
@@ -16,6 +17,16 @@ from reference.loading import reference_load
 
 @pytest.fixture
 def browser() -> Iterator[webdriver.Chrome]:
+    yield from _chromium(javascript=True)
+
+
+@pytest.fixture
+def browser_without_js() -> Iterator[webdriver.Chrome]:
+    """The same browser with JavaScript switched off, as some clinic machines have it."""
+    yield from _chromium(javascript=False)
+
+
+def _chromium(*, javascript: bool) -> Iterator[webdriver.Chrome]:
     chromium = shutil.which("chromium")
     driver_path = shutil.which("chromedriver")
     if not chromium or not driver_path:
@@ -36,6 +47,10 @@ def browser() -> Iterator[webdriver.Chrome]:
         "--window-size=1280,1000",
     ):
         options.add_argument(flag)
+    if not javascript:
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     yield driver
     driver.quit()
@@ -55,3 +70,15 @@ def sign_in(driver: webdriver.Chrome, base_url: str, username: str, password: st
     driver.find_element(By.ID, "id_password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: "/accounts/login/" not in d.current_url)
+
+
+def open_category(driver: webdriver.Chrome, radio: WebElement) -> None:
+    """Open the collapsed category that holds this control, as a user would."""
+    summary = driver.execute_script(
+        "const d = arguments[0].closest('details:not([open])');"
+        "return d ? d.querySelector(':scope > summary') : null;",
+        radio,
+    )
+    if summary is not None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+        summary.click()

@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_category, sign_in
 
 AXE_JS = Path(settings.BASE_DIR, "node_modules", "axe-core", "axe.min.js")
 BLOCKING_IMPACTS = {"critical", "serious"}
@@ -58,6 +58,7 @@ def tick(driver: webdriver.Chrome, finding: str, state: str) -> None:
     """Mark a finding in the live checklist and wait for the result to be redrawn."""
     old = driver.find_element(By.CSS_SELECTOR, "#result .ranked")
     radio = driver.find_element(By.CSS_SELECTOR, f'input[name="{finding}"][value="{state}"]')
+    open_category(driver, radio)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", radio)
     radio.click()
     WebDriverWait(driver, 10).until(ec.staleness_of(old))
@@ -73,6 +74,27 @@ def search_reference(driver: webdriver.Chrome) -> None:
     driver.find_element(By.ID, "q").send_keys("twitch")
     driver.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
     WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.ID, "results")))
+
+
+def search_bell_palsy(driver: webdriver.Chrome) -> None:
+    """The forgiving search: a synonym typed loosely finds the condition and findings."""
+    driver.find_element(By.ID, "q").send_keys("bell palsy")
+    driver.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
+    WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.ID, "results")))
+
+
+def filter_and_open(driver: webdriver.Chrome) -> None:
+    """Type in the checklist's filter (it opens the matching categories) and tick a match."""
+    driver.find_element(By.ID, "finding-filter").send_keys("droop")
+    WebDriverWait(driver, 10).until(ec.visibility_of_element_located((By.ID, "f-facial-weakness")))
+    tick(driver, "facial-weakness", "present")
+
+
+def tick_next_question(driver: webdriver.Chrome) -> None:
+    """A one-click tick from the next questions; focus moves to the next one."""
+    old = driver.find_element(By.CSS_SELECTOR, "#result .ranked")
+    driver.find_element(By.CSS_SELECTOR, "#next-box a.tick").click()
+    WebDriverWait(driver, 10).until(ec.staleness_of(old))
 
 
 def search_notes(driver: webdriver.Chrome) -> None:
@@ -123,10 +145,13 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("/"),
     Page("/", then=search_reference),
+    Page("/", then=search_bell_palsy),
     Page("/conditions/stroke/"),
     Page("/differential/"),
     Page("/differential/?onset-sudden=present&facial-weakness=present", ready=".redflags"),
     Page("/differential/?onset-sudden=present", then=tick_facial_weakness),
+    Page("/differential/", then=filter_and_open),
+    Page("/differential/?onset-sudden=present", then=tick_next_question),
     Page("/findings/"),
     Page("/beliefs/"),
     Page("/sources/"),

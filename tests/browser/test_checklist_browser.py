@@ -10,13 +10,14 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_category, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def mark(driver: webdriver.Chrome, finding: str, state: str) -> None:
     radio = driver.find_element(By.CSS_SELECTOR, f'input[name="{finding}"][value="{state}"]')
+    open_category(driver, radio)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", radio)
     radio.click()
 
@@ -43,6 +44,9 @@ def test_ticking_findings_updates_the_differential_live(browser, live_server, re
 
 def test_keyboard_alone_can_mark_a_finding(browser, live_server, reference):
     browser.get(f"{live_server.url}/differential/")
+    # The keyboard opens the category (Enter on its summary) and ticks (Space on a radio).
+    summary = browser.find_element(By.CSS_SELECTOR, "#group-sign summary")
+    summary.send_keys(Keys.ENTER)
     radio = browser.find_element(
         By.CSS_SELECTOR, 'input[name="lip-or-tongue-swelling"][value="present"]'
     )

@@ -18,7 +18,7 @@ def test_checklist_groups_findings_with_tri_state_controls_and_age(client: Clien
         "Signs",
         "Context and exposures",
     ):
-        assert f"<legend>{group}</legend>" in html
+        assert f'-label">{group}</span>' in html
     assert html.count('type="radio" name="chvostek-sign"') == 3
     assert 'name="age"' in html and "How to elicit" in html
 
@@ -97,3 +97,62 @@ def test_a_pinned_summary_names_the_red_flags_for_narrow_screens(client: Client)
 def test_why_this_place_names_the_findings_a_condition_does_not_explain(client: Client):
     html = client.get(URL, {"trismus-or-risus": "present"}).content.decode()
     assert "Does not explain: Trismus or fixed grin ×" in html
+
+
+def test_categories_collapse_and_count_what_is_ticked_in_them(client: Client):
+    html = client.get(URL).content.decode()
+    assert (
+        html.count('<details class="group"') == 7
+        and '<details class="group" id="group-onset" open' not in html
+    )
+    html = client.get(
+        URL, {"onset-sudden": "present", "onset-gradual": "absent", "fever": "present"}
+    ).content.decode()
+    assert '<details class="group" id="group-onset" open>' in html
+    assert '<details class="group" id="group-deficit">' in html  # nothing ticked: closed
+    onset = html[html.index('id="group-onset"') :]
+    assert "11 findings: 1 present, 1 absent</span>" in onset[:400]
+
+
+def test_each_finding_carries_its_filter_words_and_the_filter_box_sends_nothing(client: Client):
+    html = client.get(URL).content.decode()
+    start = html.index('id="f-facial-weakness"')
+    terms = html[start : start + 400]
+    assert "droop" in terms and "bell palsy" in terms  # synonyms, as the search forms words
+    box = html[html.index('<input id="finding-filter"') :][:200]
+    assert "name=" not in box.split(">")[0]  # typed text never reaches the URL (decision 5)
+    assert '<div class="filter-row" id="filter-row" hidden>' in html  # shown by the script
+
+
+def test_the_next_questions_sit_beside_the_checklist_and_return_there_without_javascript(
+    client: Client,
+):
+    html = client.get(URL, {"onset-sudden": "present"}).content.decode()
+    assert html.index('id="next-box"') < html.index('id="group-onset"')
+    assert 'href="?onset-sudden=present&amp;' in html and '=present#next-box"' in html
+
+
+def test_a_skip_link_leads_to_the_result_which_takes_focus(client: Client):
+    html = client.get(URL).content.decode()
+    assert '<a class="skip-result" href="#result">' in html
+    assert '<section id="result" class="result" aria-label="Differential" tabindex="-1">' in html
+    assert html.index('class="skip-result"') < html.index('id="checklist"')
+
+
+def test_without_javascript_the_page_does_not_promise_live_updates_and_can_mark_staleness(
+    client: Client,
+):
+    html = client.get(URL, {"fever": "present"}).content.decode()
+    # The "updates as you go" sentence is shown only once the script has run (html.js).
+    assert '<span class="if-js">The differential updates as you go.</span>' in html
+    assert 'class="if-no-js">Press “Update differential”' in html
+    # The stale notice is in the page; CSS shows it when a tick differs from the submitted
+    # one (the checked radios carry the checked attribute, so :default is what was sent).
+    assert 'class="stale-note if-no-js"' in html
+    assert 'name="fever" value="present" checked' in html
+
+
+def test_the_live_update_returns_the_result_and_the_next_questions(client: Client):
+    html = client.get(URL, {"fever": "present", "fragment": "1"}).content.decode()
+    assert html.index('id="update-result"') < html.index('id="update-next"')
+    assert 'id="next-box"' in html
