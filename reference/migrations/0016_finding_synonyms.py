@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reference', '0014_belief_conditions'),
+        ('reference', '0015_condition_patient_content'),
     ]
 
     operations = [
