@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "axes",
     "reference",
     "notes",
+    "interop",
 ]
 
 MIDDLEWARE = [
