@@ -196,6 +196,10 @@ class QuestionnaireDetailView(APIView):
     )
     def get(self, request: Request, qid: str) -> HttpResponse:
         if qid != fhir.QUESTIONNAIRE_ID:
-            return operation_outcome(404, "not-found", f"No Questionnaire with id {qid[:64]!r}.")
+            return operation_outcome(
+                404,
+                "not-found",
+                "No Questionnaire with this id (see GET /api/v1/fhir/Questionnaire).",
+            )
         body = fhir.questionnaire(snapshot=snapshot_get(), base_url=fhir.base_url_for(request))
         return fhir_response(request, body)
