@@ -11,8 +11,8 @@ API_PREFIX = "/api/"
 
 
 def is_api_request(request: HttpRequest) -> bool:
-    """API paths answer in JSON, errors included."""
-    return request.path.startswith(API_PREFIX)
+    """API paths (the REST API and the CDS Hooks service) answer in JSON, errors included."""
+    return request.path.startswith((API_PREFIX, "/cds-services"))
 
 
 class BodySizeLimitMiddleware:

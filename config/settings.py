@@ -5,6 +5,7 @@ environment: DEBUG is off unless asked for, and SECRET_KEY must be set when it i
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "reference",
     "notes",
     "apitokens",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +240,16 @@ REST_FRAMEWORK = {
 THROTTLE_ANON_RATE = env_str("THROTTLE_ANON_RATE", "120/minute")
 # Per token, unless the token sets its own rate (admin). Both are read at each request.
 THROTTLE_TOKEN_RATE = env_str("THROTTLE_TOKEN_RATE", "600/minute")
+
+# CDS Hooks (docs/cds-hooks.md). The clients this deployment trusts, keyed by their JWT
+# issuer, each with its key set and the FHIR servers the service may fetch from:
+# {"https://ehr.example.org": {"jwks_url": "https://ehr.example.org/jwks.json",
+#   "fhir_servers": ["https://ehr.example.org/fhir"]}}
+CDS_CLIENTS: dict[str, dict[str, object]] = json.loads(env_str("CDS_CLIENTS", "{}") or "{}")
+# Development only: accept calls without a JWT (and never fetch from any FHIR server).
+CDS_ALLOW_ANONYMOUS = DEBUG and env_bool("CDS_ALLOW_ANONYMOUS")
+# Browser-based CDS clients: origins allowed by CORS ("*" for any).
+CDS_CORS_ORIGINS = env_list("CDS_CORS_ORIGINS")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lip twitching reference API",

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 urlpatterns = [
     path("", include("reference.urls")),
+    path("api/v1/", include("interop.urls")),
+    path("", include("interop.cds_urls")),
     path("api/v1/", include("notes.api_urls")),
     path("api/v1/", include("reference.api.urls")),
     path("notes/", include("notes.urls")),

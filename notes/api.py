@@ -476,7 +476,11 @@ def schema_file_paths(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[t
     The router's optional trailing slash (`/?`) is documented as a slash; these two are
     files, and both spellings work.
     """
-    return [
-        (path.removesuffix("/") if path.endswith((".txt/", ".pdf/")) else path, *rest)
-        for path, *rest in endpoints
-    ]
+
+    def documented(path: str) -> str:
+        # Files, and the CDS Hooks endpoints (clients build them without a slash).
+        if path.endswith((".txt/", ".pdf/")) or path.startswith("/cds-services"):
+            return path.removesuffix("/")
+        return path
+
+    return [(documented(path), *rest) for path, *rest in endpoints]

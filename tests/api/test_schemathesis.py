@@ -176,9 +176,15 @@ def test_every_operation_succeeded_at_least_once() -> None:
         pytest.skip("the schemathesis run did not run in this session")
     raw = Client().get(SCHEMA_PATH, HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     operations = {(m.upper(), p) for p, methods in raw["paths"].items() for m in methods}
+    # The CDS Hooks calls succeed only with a client's signed, single-use JWT (and their
+    # data); their success paths are tested in tests/interop/test_cds_hooks.py. Here they
+    # are held to the schema and to never answering 500.
+    signed_only = {
+        op for op in operations if op[0] == "POST" and op[1].startswith("/cds-services")
+    }
     missing = {
         op: dict(ANSWERS[op])
-        for op in sorted(operations)
+        for op in sorted(operations - signed_only)
         if not any(200 <= code < 300 for code in ANSWERS[op])
     }
     assert not missing, f"no 2xx answer (statuses seen): {missing}"

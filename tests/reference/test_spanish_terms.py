@@ -62,7 +62,7 @@ def _pairs(
 def es_json_pairs() -> list[tuple[str, str, str]]:
     es = json.loads((FIXTURES / "translations" / "es.json").read_text())
     beliefs = {b["slug"]: b for b in json.loads((FIXTURES / "beliefs.json").read_text())}
-    pairs = []
+    pairs: list[tuple[str, str, str]] = []
     for slug, fields in es["beliefs"].items():
         pairs += _pairs(f"beliefs.{slug}", fields, beliefs[slug], json.dumps(beliefs[slug]))
     for slug, fields in es["conditions"].items():
