@@ -56,6 +56,8 @@ GENERAL_BELIEF_SLUGS = (
 GENERAL_BELIEF_URGENCIES = ("soon", "routine")
 # At most this many beliefs, and this many red-flag reasons, fit the page budget.
 BELIEF_BUDGET = 4
+# An urgent handout is about what to do today: fewer beliefs, so it still fits.
+URGENT_BELIEF_BUDGET = 1
 REASON_BUDGET = 3
 # Visual aids (static/handouts/*.svg) and their text alternatives live in the template.
 VISUAL_FILES = {
@@ -280,7 +282,11 @@ def handout_content_build(
         .order_by("order", "slug")
     )
     chosen = [b for b in candidates if b.mapped]
-    if not chosen and urgency in GENERAL_BELIEF_URGENCIES:
+    if urgency == "emergency":
+        # An emergency handout is about the emergency: no myths, and no reassurance that
+        # could read as a reason to wait (issue 10: the stroke handout carried them).
+        chosen = []
+    elif not chosen and urgency in GENERAL_BELIEF_URGENCIES:
         general = {b.slug: b for b in candidates}
         chosen = [general[s] for s in GENERAL_BELIEF_SLUGS if s in general]
     beliefs = tuple(
@@ -289,7 +295,7 @@ def handout_content_build(
             verdict=b.verdict,
             answer=_text(b.translations, language, "patient_text", b.patient_text),
         )
-        for b in chosen[:BELIEF_BUDGET]
+        for b in chosen[: URGENT_BELIEF_BUDGET if urgency == "urgent" else BELIEF_BUDGET]
     )
     reasons = tuple(
         HandoutReason(
@@ -386,7 +392,9 @@ def handout_sample(*, language: str = "en", slug: str = "benign-fasciculation") 
     es = _fixture("translations/es.json") if language == "es" else {}
     condition_tr = {language: es.get("conditions", {}).get(slug, {})}
     mapped = [s for s, b in beliefs.items() if slug in b.get("conditions", [])]
-    if not mapped and condition["urgency"] in GENERAL_BELIEF_URGENCIES:
+    if condition["urgency"] == "emergency":
+        mapped = []  # as in handout_content_build: an emergency handout answers no myths
+    elif not mapped and condition["urgency"] in GENERAL_BELIEF_URGENCIES:
         mapped = [s for s in GENERAL_BELIEF_SLUGS if s in beliefs]
 
     def belief(slug: str) -> HandoutBelief:
@@ -409,7 +417,12 @@ def handout_sample(*, language: str = "en", slug: str = "benign-fasciculation") 
         clinic_name="Riverside Family Practice",
         date=datetime.date(2026, 11, 22),
         reference_version=_fixture("version.json")["version"],
-        beliefs=tuple(belief(s) for s in mapped[:BELIEF_BUDGET]),
+        beliefs=tuple(
+            belief(s)
+            for s in mapped[
+                : URGENT_BELIEF_BUDGET if condition["urgency"] == "urgent" else BELIEF_BUDGET
+            ]
+        ),
         sections=_sections(
             condition.get("patient") or {}, condition_tr[language].get("patient"), language
         ),
