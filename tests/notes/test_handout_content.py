@@ -36,21 +36,7 @@ TREMORS = ("essential-tremor", "neonatal-tremor", "parkinsons-disease", "rabbit-
 # Conditions whose curated content is still to be written: their handout falls back to
 # the condition's patient_text with the general sections. Remove a slug when its content
 # lands; the test below fails if the list is out of date either way.
-PENDING = {
-    "childhood-centrotemporal-epilepsy",
-    "electrolyte-imbalance",
-    "facial-myokymia",
-    "functional-movement-disorder",
-    "hemimasticatory-spasm",
-    "hyperventilation",
-    "neonatal-tremor",
-    "parkinsons-disease",
-    "post-bells-synkinesis",
-    "post-procedural",
-    "rabbit-syndrome",
-    "tardive-dyskinesia",
-    "tic-disorder",
-}
+PENDING: set[str] = set()
 
 
 def all_slugs() -> list[str]:
