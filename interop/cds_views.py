@@ -13,14 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from interop import cds
+from interop import cds, cds_schema
 from interop.cds_auth import Client, ClientRefused, client_verify
 from interop.fhir import base_url_for
 from interop.models import CardFeedback, IssuedCard
@@ -122,8 +121,7 @@ class DiscoveryView(CdsBaseView):
         tags=["cds-hooks"],
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description='`{"services": [...]}` (CDS Hooks 2.0 §Discovery).',
+                cds_schema.CdsDiscoverySerializer, description="CDS Hooks 2.0 §Discovery."
             )
         },
     )
@@ -137,11 +135,9 @@ class ServiceView(CdsBaseView):
         operation_id="cds_service_call",
         tags=["cds-hooks"],
         parameters=[SERVICE_ID],
-        request={"application/json": OpenApiTypes.OBJECT},
+        request={"application/json": cds_schema.CdsRequestSerializer},
         responses={
-            200: OpenApiResponse(
-                OpenApiTypes.OBJECT, description='`{"cards": [...]}`; `[]` = no guidance.'
-            ),
+            200: OpenApiResponse(cds_schema.CdsCardsSerializer, description="`[]` = no guidance."),
             **ERRORS,
             412: _outcome_response(
                 (
@@ -279,11 +275,11 @@ class FeedbackView(CdsBaseView):
         operation_id="cds_feedback",
         tags=["cds-hooks"],
         parameters=[SERVICE_ID],
-        request={"application/json": OpenApiTypes.OBJECT},
+        request={"application/json": cds_schema.CdsFeedbackSerializer},
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description='`{"received": n}`; repeated feedback for a card is kept too.',
+                cds_schema.CdsFeedbackReceivedSerializer,
+                description="Stored; repeated feedback for a card is kept too.",
             ),
             **ERRORS,
         },

@@ -106,6 +106,16 @@ def search_notes(driver: webdriver.Chrome) -> None:
     )
 
 
+def ask_to_finalize(driver: webdriver.Chrome) -> None:
+    """The draft's "Finalize note..." button: the confirmation page (finalizes nothing)."""
+    driver.find_element(
+        By.XPATH, "//button[starts-with(normalize-space(), 'Finalize note')]"
+    ).click()
+    WebDriverWait(driver, 10).until(
+        ec.text_to_be_present_in_element((By.ID, "main"), "Yes, finalize")
+    )
+
+
 def try_an_operation(driver: webdriver.Chrome) -> None:
     """Expand an operation in Swagger UI and run it ("Try it out", "Execute")."""
     operation = "#operations-health-health_retrieve"
@@ -161,6 +171,7 @@ PAGES: tuple[Page, ...] = (
     Page("/notes/", signed_in=True),
     Page("/notes/", signed_in=True, then=search_notes),
     Page("/notes/{draft}/", signed_in=True),
+    Page("/notes/{draft}/", signed_in=True, then=ask_to_finalize),
     Page("/notes/{final}/", signed_in=True),
     Page("/differential/?fever=present", signed_in=True, ready="#save-note"),
     Page("/accounts/password_change/", signed_in=True),
@@ -175,7 +186,8 @@ PAGES: tuple[Page, ...] = (
 NOT_PAGES = {
     "notes:new": "POST only, redirects to the note",
     "notes:edit": "POST only, redirects to the note",
-    "notes:finalize": "POST only, redirects to the note",
+    "notes:finalize": "POST only: the confirmation page it answers is checked through "
+    "ask_to_finalize on the draft's page",
     "notes:amend": "POST only, redirects to the new draft",
     "notes:handout": "a PDF",
     "logout": "POST only, redirects to the index (LOGOUT_REDIRECT_URL)",
