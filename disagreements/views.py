@@ -35,7 +35,9 @@ def disagreement_new(request: HttpRequest) -> HttpResponse:
         else:
             shown = services.shown_from_checklist(data=request.POST)
         if not form.is_valid():
-            raise services.DisagreementInputError({k: list(v) for k, v in form.errors.items()})
+            raise services.DisagreementInputError(
+                {k: [str(m) for m in v] for k, v in form.errors.items()}
+            )
         disagreement = services.disagreement_record(
             user=request.user,
             shown=shown,
