@@ -115,14 +115,12 @@ class DisagreementQueueAdmin(admin.ModelAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        if not isinstance(response, TemplateResponse) or "cl" not in (
-            response.context_data or {}
-        ):
+        context = response.context_data if isinstance(response, TemplateResponse) else None
+        if context is None or "cl" not in context:
             return response  # e.g. the redirect for an unknown filter
-        assert response.context_data is not None
         records = reverse("admin:disagreements_disagreement_changelist")
-        rows = queue_rows(queryset=response.context_data["cl"].queryset)
-        response.context_data["queue"] = [
+        rows = queue_rows(queryset=context["cl"].queryset)
+        context["queue"] = [
             (
                 row,
                 records
