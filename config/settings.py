@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "notes",
     "apitokens",
     "interop",
+    "disagreements",
 ]
 
 MIDDLEWARE = [

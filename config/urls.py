@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("notes.api_urls")),
     path("api/v1/", include("reference.api.urls")),
     path("notes/", include("notes.urls")),
+    path("disagreements/", include("disagreements.urls")),
     # Sign-in, sign-out and password change only: no mail is set up, so no reset pages.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

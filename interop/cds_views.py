@@ -19,6 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from disagreements.services import disagreements_from_feedback
 from interop import cds, cds_schema
 from interop.cds_auth import Client, ClientRefused, client_verify
 from interop.fhir import base_url_for
@@ -301,13 +302,17 @@ class FeedbackView(CdsBaseView):
         issued = {
             c.uuid: c for c in IssuedCard.objects.filter(uuid__in=[i["card"] for i in items])
         }
-        CardFeedback.objects.bulk_create(
-            CardFeedback(
-                service=service_id,
-                issuer=client.issuer if client else "",
-                issued=issued.get(i["card"]),
-                **i,
+        with transaction.atomic():
+            stored = CardFeedback.objects.bulk_create(
+                CardFeedback(
+                    service=service_id,
+                    issuer=client.issuer if client else "",
+                    issued=issued.get(i["card"]),
+                    **i,
+                )
+                for i in items
             )
-            for i in items
-        )
+            # An override of an issued card joins the curators' review queue, like a
+            # clinician's disagreement in the app.
+            disagreements_from_feedback(feedback=stored)
         return _json_response({"received": len(items)}, request=request)

@@ -138,6 +138,31 @@ def open_authorize_dialog(driver: webdriver.Chrome) -> None:
     )
 
 
+def disagree(driver: webdriver.Chrome, reason: str | None) -> None:
+    """Open "Disagree with this result", choose the red flag and a reason, and send it."""
+    driver.find_element(By.CSS_SELECTOR, "#disagree summary").click()
+    driver.find_element(By.CSS_SELECTOR, "#disagree-target optgroup option").click()
+    if reason:
+        driver.find_element(By.CSS_SELECTOR, f'#disagree input[value="{reason}"]').click()
+    driver.find_element(By.ID, "disagree-comment").send_keys("Wording reads as an order.")
+    driver.find_element(By.CSS_SELECTOR, "#disagree button[type=submit]").click()
+
+
+def disagree_with_a_red_flag(driver: webdriver.Chrome) -> None:
+    """A disagreement sent: back on the same result, with the confirmation."""
+    disagree(driver, "wording")
+    WebDriverWait(driver, 10).until(
+        ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".messages"), "review queue")
+    )
+
+
+def disagree_with_the_wrong_reason(driver: webdriver.Chrome) -> None:
+    """A ranking reason for a red flag: the 400 page names it and keeps the form."""
+    disagree(driver, "too-high")
+    WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".errors")))
+    driver.find_element(By.CSS_SELECTOR, "#disagree-target").is_displayed()
+
+
 @dataclass(frozen=True)
 class Page:
     """One page to check. `path` may use {draft} and {final} (the notes made for the run)."""
@@ -174,6 +199,18 @@ PAGES: tuple[Page, ...] = (
     Page("/notes/{draft}/", signed_in=True, then=ask_to_finalize),
     Page("/notes/{final}/", signed_in=True),
     Page("/differential/?fever=present", signed_in=True, ready="#save-note"),
+    Page(
+        "/differential/?onset-sudden=present&facial-weakness=present",
+        signed_in=True,
+        ready="#disagree",
+        then=disagree_with_a_red_flag,
+    ),
+    Page(
+        "/differential/?onset-sudden=present&facial-weakness=present",
+        signed_in=True,
+        ready="#disagree",
+        then=disagree_with_the_wrong_reason,
+    ),
     Page("/accounts/password_change/", signed_in=True),
     Page("/accounts/password_change/done/", signed_in=True),
     Page("/api/v1/docs/", ready="#swagger-ui .opblock"),
@@ -190,6 +227,8 @@ NOT_PAGES = {
     "ask_to_finalize on the draft's page",
     "notes:amend": "POST only, redirects to the new draft",
     "notes:handout": "a PDF",
+    "disagreements:new": "POST only: redirects back to the result (checked through "
+    "disagree_with_a_red_flag), or its 400 page (disagree_with_the_wrong_reason)",
     "logout": "POST only, redirects to the index (LOGOUT_REDIRECT_URL)",
     "schema": "the OpenAPI schema (YAML)",
 }
@@ -197,6 +236,7 @@ HTML_VIEW_MODULES = (
     "reference.views",
     "reference.validation_views",
     "notes.views",
+    "disagreements.views",
     "django.contrib.auth.views",
 )
 
