@@ -253,6 +253,9 @@ CDS_ALLOW_ANONYMOUS = DEBUG and env_bool("CDS_ALLOW_ANONYMOUS")
 CDS_CORS_ORIGINS = env_list("CDS_CORS_ORIGINS")
 
 SPECTACULAR_SETTINGS = {
+    # Operation ids and tags are named after the path below /api/v1/ (health_retrieve, tag
+    # "health"), also now that /cds-services sits outside it.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "TITLE": "Lip twitching reference API",
     "DESCRIPTION": (
         "Evidence-graded differential, red flags and workup for lip twitching and other "
