@@ -66,6 +66,19 @@ def test_schema_generates_without_warnings_or_errors_and_validates():
     validate_schema(generated)
 
 
+def test_the_served_schema_is_valid_openapi_by_openapi_spec_validator():
+    """The schema clients download, FHIR and CDS Hooks included, checked by a validator
+    independent of the one that generated it."""
+    from openapi_spec_validator import validate
+
+    served = (
+        APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    validate(served)
+    paths = set(served["paths"])
+    assert {"/api/v1/notes/{id}/fhir/", "/cds-services", "/cds-services/{service_id}"} <= paths
+
+
 def test_the_differential_has_one_red_flag_component_with_the_fields_it_returns(schema):
     schemas = components(schema)
     red_flags = schemas["DifferentialOutput"]["properties"]["red_flags"]
