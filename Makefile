@@ -47,7 +47,7 @@ typecheck: venv
 	DEBUG=1 .venv/bin/mypy .
 
 security: venv
-	.venv/bin/bandit -c pyproject.toml -q -r config notes reference interop
+	.venv/bin/bandit -c pyproject.toml -q -r config notes reference interop apitokens disagreements
 
 check: venv
 	DEBUG=1 $(PY) manage.py check

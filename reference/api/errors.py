@@ -117,7 +117,7 @@ COMMON_ERRORS: dict[str, str] = {
     "403": "A session client's CSRF check failed.",
     "500": "Server error: a JSON `detail` only, never a traceback; the problem is logged.",
 }
-THROTTLED_TOKEN = (
+THROTTLED_PER_KEY = (
     "Too many requests with this token (its own rate, or THROTTLE_TOKEN_RATE, 600 a minute "
     "by default)."
 )
@@ -137,7 +137,7 @@ def postprocess_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[s
             responses = operation["responses"]
             common = dict(COMMON_ERRORS)
             anonymous = {} in operation.get("security", [{}])
-            common["429"] = THROTTLED_ANONYMOUS if anonymous else THROTTLED_TOKEN
+            common["429"] = THROTTLED_ANONYMOUS if anonymous else THROTTLED_PER_KEY
             for status_code, description in common.items():
                 if status_code in responses:
                     continue
