@@ -596,3 +596,16 @@ def test_every_rule_trigger_raises_its_family_at_least_at_the_rules_urgency(snap
     """Across all families: no other finding or age ever removes a family flag whose rule's
     trigger holds, or lowers it below that rule's urgency."""
     _rule_trigger_property(snap, data, {r.family for r in snap.red_flags})
+
+
+def test_bilateral_weakness_with_breathing_or_swallowing_affected_says_call_now(snap):
+    """F9 variant: the GBS family's wording when breathing or swallowing is already hit."""
+    for sign in ("breathing-difficulty", "bulbar-symptoms"):
+        result = differential_compute(
+            snapshot=snap,
+            assessment=Assessment(frozenset({"limb-weakness-bilateral", sign})),
+        )
+        gbs = [f for f in result.red_flags if f.rule.startswith("gbs-")]
+        assert [f.rule for f in gbs] == ["gbs-breathing-or-swallowing-affected"], sign
+        assert gbs[0].urgency == "emergency"
+        assert "call emergency services" in gbs[0].action
