@@ -119,10 +119,12 @@ def _code(x: dict[str, Any]) -> dict[str, str]:
     return {"code": _text(x.get("code")), "display": _text(x.get("display"))}
 
 
-def _when(w: dict[str, Any]) -> dict[str, Any]:
-    def age(v: Any) -> float | None:
-        return None if v is None else float(v)
+def _optional_number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
+
+def _when(w: dict[str, Any]) -> dict[str, Any]:
+    age = _optional_number
     return {
         "all": sorted(w.get("all", [])),
         "any": sorted(w.get("any", [])),
@@ -284,9 +286,7 @@ def _workup(w: dict[str, Any]) -> dict[str, Any]:
 
 
 def _workup_when(when: dict[str, Any]) -> dict[str, Any]:
-    def age(v: Any) -> float | None:
-        return None if v is None else float(v)
-
+    age = _optional_number
     return {
         "all": sorted(when.get("all", [])),
         "any": sorted(when.get("any", [])),

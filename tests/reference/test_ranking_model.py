@@ -143,20 +143,28 @@ def _probability(snap: Snapshot, a: Assessment) -> dict[str, float]:
     }
 
 
-@FAST
-@given(data=st.data())
-def test_adding_a_conditions_hallmark_never_lowers_it(snap: Snapshot, data: st.DataObject):
-    """A hallmark: the finding is at least as frequent in this condition as in any other."""
-    a = data.draw(assessments(snap))
+def _unassessed_hallmark(
+    snap: Snapshot, a: Assessment, data: st.DataObject
+) -> tuple[str, str] | None:
+    """An unassessed finding and the condition in which it is most frequent (its hallmark)."""
     table = frequency_table(snap)
     hallmarks = [
         (slug, table.conditions[int(table.f[table.row[slug]].argmax())])
         for slug in table.findings
         if slug not in a.present | a.absent
     ]
-    if not hallmarks:
+    return data.draw(st.sampled_from(hallmarks)) if hallmarks else None
+
+
+@FAST
+@given(data=st.data())
+def test_adding_a_conditions_hallmark_never_lowers_it(snap: Snapshot, data: st.DataObject):
+    """A hallmark: the finding is at least as frequent in this condition as in any other."""
+    a = data.draw(assessments(snap))
+    drawn = _unassessed_hallmark(snap, a, data)
+    if drawn is None:
         return
-    finding, condition = data.draw(st.sampled_from(hallmarks))
+    finding, condition = drawn
     before = _probability(snap, a)[condition]
     after = _probability(snap, Assessment(a.present | {finding}, a.absent, a.age_years))
     assert after[condition] >= before * (1 - 1e-9)
@@ -166,15 +174,10 @@ def test_adding_a_conditions_hallmark_never_lowers_it(snap: Snapshot, data: st.D
 @given(data=st.data())
 def test_an_absent_hallmark_never_raises_its_condition(snap: Snapshot, data: st.DataObject):
     a = data.draw(assessments(snap))
-    table = frequency_table(snap)
-    hallmarks = [
-        (slug, table.conditions[int(table.f[table.row[slug]].argmax())])
-        for slug in table.findings
-        if slug not in a.present | a.absent
-    ]
-    if not hallmarks:
+    drawn = _unassessed_hallmark(snap, a, data)
+    if drawn is None:
         return
-    finding, condition = data.draw(st.sampled_from(hallmarks))
+    finding, condition = drawn
     before = _probability(snap, a)[condition]
     after = _probability(snap, Assessment(a.present, a.absent | {finding}, a.age_years))
     assert after[condition] <= before * (1 + 1e-9)

@@ -29,10 +29,20 @@ def note_with(owner: User, **text: Any) -> Note:
 
 
 @pytest.mark.parametrize(
-    "field", ["clinician_text", "follow_up_advice", "clinic_name", "presenting_complaint"]
+    "field",
+    [
+        "clinician_text",
+        "follow_up_advice",
+        "patient_instructions",
+        "clinic_name",
+        "presenting_complaint",
+        "patient_label",
+    ],
 )
 def test_markup_in_any_typed_field_is_escaped_on_the_note_page(client: Client, alice, field):
-    value = PAYLOAD if field not in ("clinic_name", "presenting_complaint") else PAYLOAD[:200]
+    """Including the handout preview and the long note shown on the page."""
+    limits = {"clinic_name": 200, "presenting_complaint": 200, "patient_label": 64}
+    value = PAYLOAD[: limits.get(field, len(PAYLOAD))]
     note = note_with(alice, **{field: value})
     client.force_login(alice)
     html = client.get(f"/notes/{note.pk}/").content.decode()
@@ -50,9 +60,13 @@ def test_markup_stays_literal_in_the_plain_text_note(client: Client, alice):
 
 
 def test_note_text_is_not_marked_safe(alice):
+    """Both plain-text templates run with autoescape off; neither result may be marked safe."""
     from django.utils.safestring import SafeData
 
-    assert not isinstance(services.note_text(note=note_with(alice)), SafeData)
+    note = note_with(alice, clinician_text=PAYLOAD)
+    for long in (False, True):
+        text = services.note_text(note=note, long=long)
+        assert not isinstance(text, SafeData) and PAYLOAD in text
 
 
 def test_markup_in_the_notes_list_is_escaped(client: Client, alice):
