@@ -783,6 +783,8 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
                 item__code__in=[w["item"] for w in c.get("workup", [])]
             )
         )
+    # One query for the conditions every belief may name (not one per belief).
+    conditions_by_slug = {c.slug: c for c in Condition.objects.all()}
     for order, b in enumerate(content.beliefs, start=1):
         belief = sync.upsert(
             Belief,
@@ -800,8 +802,7 @@ def _apply(content: ReferenceContent, result: LoadResult) -> None:
         )
         sync.set_m2m(belief.sources, [src[k] for k in b["sources"]])
         sync.set_m2m(
-            belief.conditions,
-            list(Condition.objects.filter(slug__in=b.get("conditions", [])).order_by("slug")),
+            belief.conditions, [conditions_by_slug[s] for s in sorted(b.get("conditions", []))]
         )
     sync.prune(RedFlagRule.objects.exclude(slug__in=flag_slugs))
     sync.prune(Belief.objects.exclude(slug__in=[b["slug"] for b in content.beliefs]))
